@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** Registers `rnnlab report` (not written yet: registers nothing). */
+export function register(_program: Command): void {}

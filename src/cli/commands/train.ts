@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** Registers `rnnlab train` (not written yet: registers nothing). */
+export function register(_program: Command): void {}

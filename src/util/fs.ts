@@ -1,0 +1,22 @@
+import { mkdirSync, renameSync, writeFileSync, rmSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+
+/**
+ * Writes a file so that readers never see it half-written: the bytes go to a temporary file in the same folder,
+ * which is then renamed over the target (rename is atomic on POSIX file systems).
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export function writeJsonAtomic(path: string, value: unknown): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
