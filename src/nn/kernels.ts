@@ -1,0 +1,165 @@
+/**
+ * Host side of the WebAssembly element-wise kernels (source: assembly/kernels.ts, built into
+ * src/nn/kernels/kernels.wasm by `npm run build:kernels`).
+ *
+ * The kernels read and write a WebAssembly.Memory, so every buffer they touch is allocated here, from that memory,
+ * as an ordinary Float32Array/Int32Array view (allocF32 / allocI32). The same views go to the BLAS (koffi passes
+ * their address), so nothing is ever copied between JavaScript, BLAS and WASM.
+ *
+ * The memory is *shared* (SharedArrayBuffer-backed): growing it then keeps every view already handed out valid
+ * (a plain WebAssembly memory detaches its old ArrayBuffer on grow), and worker threads can map the same memory.
+ * It is limited to wasm32's 4 GiB.
+ */
+import { readFileSync } from 'node:fs';
+import { UserError } from '../util/errors.ts';
+
+const PAGE = 65536;
+const MAX_PAGES = 65536; // 4 GiB, the wasm32 limit (the module is built with --maximumMemory 65536)
+const ALIGN = 16; // v128 alignment
+const RESERVED = 1024; // offset 0 means "no buffer" to the kernels
+
+const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+const wasmModule = new WebAssembly.Module(readFileSync(new URL('./kernels/kernels.wasm', import.meta.url)));
+const exports = new WebAssembly.Instance(wasmModule, {
+  env: { memory, abort: () => { throw new Error('wasm kernel abort'); } },
+}).exports as unknown as WasmExports;
+
+interface WasmExports {
+  lstm_forward(g: number, cPrev: number, hPrev: number, c: number, h: number, tc: number, lens: number, t: number, B: number, H: number): void;
+  lstm_backward(act: number, tc: number, cPrev: number, dhOut: number, dhRec: number, dc: number, dg: number, lens: number, t: number, B: number, H: number): void;
+  gru_forward(xg: number, hh: number, hPrev: number, h: number, hn: number, lens: number, t: number, B: number, H: number): void;
+  gru_backward(act: number, hn: number, hPrev: number, dhOut: number, dhRec: number, dxg: number, dhg: number, lens: number, t: number, B: number, H: number): void;
+  rnn_forward(pre: number, hPrev: number, h: number, lens: number, t: number, B: number, H: number): void;
+  rnn_backward(h: number, dhOut: number, dhRec: number, dpre: number, lens: number, t: number, B: number, H: number): void;
+  fill_rows(dst: number, bias: number, rows: number, cols: number): void;
+  add_col_sums(db: number, src: number, rows: number, cols: number): void;
+  tanh_f32(x: number): number;
+}
+
+// ---- allocator: first-fit free list over [RESERVED, memory size), blocks aligned to 16 bytes -------------------
+interface Block { start: number; size: number }
+const free: Block[] = [];
+const live = new Map<number, number>(); // start → size
+let top = RESERVED; // everything at or above `top` is unused
+const ours = new WeakSet<ArrayBufferLike>([memory.buffer]);
+
+function allocBytes(bytes: number): number {
+  const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+  for (let i = 0; i < free.length; i++) {
+    const b = free[i]!;
+    if (b.size >= size) {
+      const start = b.start;
+      if (b.size === size) free.splice(i, 1);
+      else { b.start += size; b.size -= size; }
+      live.set(start, size);
+      return start;
+    }
+  }
+  const start = top;
+  const end = start + size;
+  const have = memory.buffer.byteLength;
+  if (end > have) {
+    const pages = Math.ceil((end - have) / PAGE);
+    if (have / PAGE + pages > MAX_PAGES) {
+      throw new UserError(
+        `the model's activations need more than 4 GiB (WebAssembly's limit): lower --batch-size, --max-len, ` +
+        `--hidden or --layers`);
+    }
+    memory.grow(pages);
+    ours.add(memory.buffer);
+  }
+  top = end;
+  live.set(start, size);
+  return start;
+}
+
+/** A zero-filled float32 buffer in kernel memory. */
+export function allocF32(n: number): Float32Array {
+  const start = allocBytes(n * 4);
+  const v = new Float32Array(memory.buffer, start, n);
+  v.fill(0);
+  return v;
+}
+
+/** A zero-filled int32 buffer in kernel memory. */
+export function allocI32(n: number): Int32Array {
+  const start = allocBytes(n * 4);
+  const v = new Int32Array(memory.buffer, start, n);
+  v.fill(0);
+  return v;
+}
+
+/** Returns a buffer from allocF32/allocI32 to the free list (the view must not be used afterwards). */
+export function release(view: Float32Array | Int32Array): void {
+  const start = ptr(view);
+  const size = live.get(start);
+  if (size === undefined) throw new Error('release: not the start of a live kernel buffer');
+  live.delete(start);
+  // insert sorted, then merge with neighbours
+  let i = 0;
+  while (i < free.length && free[i]!.start < start) i++;
+  free.splice(i, 0, { start, size });
+  if (i + 1 < free.length && start + size === free[i + 1]!.start) {
+    free[i]!.size += free[i + 1]!.size;
+    free.splice(i + 1, 1);
+  }
+  if (i > 0 && free[i - 1]!.start + free[i - 1]!.size === start) {
+    free[i - 1]!.size += free[i]!.size;
+    free.splice(i, 1);
+    i--;
+  }
+  if (free[i]!.start + free[i]!.size === top) { top = free[i]!.start; free.splice(i, 1); }
+}
+
+/** Bytes currently allocated (for tests and memory reports). */
+export function kernelMemoryInUse(): number {
+  let s = 0;
+  for (const v of live.values()) s += v;
+  return s;
+}
+
+/** The address of a kernel-memory view; throws for any other array (a bug: kernels can only see their memory). */
+export function ptr(view: Float32Array | Int32Array): number {
+  if (!ours.has(view.buffer)) throw new Error('kernel argument is not in kernel memory (allocate it with allocF32)');
+  return view.byteOffset;
+}
+
+/** Like ptr, but null → 0 ("no buffer", read as zeros by the backward kernels). */
+function optPtr(view: Float32Array | null): number {
+  return view === null ? 0 : ptr(view);
+}
+
+// ---- typed wrappers (argument meaning: assembly/kernels.ts) ---------------------------------------------------
+type F = Float32Array;
+type I = Int32Array;
+
+export function lstmForward(g: F, cPrev: F, hPrev: F, c: F, h: F, tc: F, lens: I, t: number, B: number, H: number): void {
+  exports.lstm_forward(ptr(g), ptr(cPrev), ptr(hPrev), ptr(c), ptr(h), ptr(tc), ptr(lens), t, B, H);
+}
+export function lstmBackward(act: F, tc: F, cPrev: F, dhOut: F | null, dhRec: F, dc: F, dg: F, lens: I, t: number, B: number, H: number): void {
+  exports.lstm_backward(ptr(act), ptr(tc), ptr(cPrev), optPtr(dhOut), ptr(dhRec), ptr(dc), ptr(dg), ptr(lens), t, B, H);
+}
+export function gruForward(xg: F, hh: F, hPrev: F, h: F, hn: F, lens: I, t: number, B: number, H: number): void {
+  exports.gru_forward(ptr(xg), ptr(hh), ptr(hPrev), ptr(h), ptr(hn), ptr(lens), t, B, H);
+}
+export function gruBackward(act: F, hn: F, hPrev: F, dhOut: F | null, dhRec: F, dxg: F, dhg: F, lens: I, t: number, B: number, H: number): void {
+  exports.gru_backward(ptr(act), ptr(hn), ptr(hPrev), optPtr(dhOut), ptr(dhRec), ptr(dxg), ptr(dhg), ptr(lens), t, B, H);
+}
+export function rnnForward(pre: F, hPrev: F, h: F, lens: I, t: number, B: number, H: number): void {
+  exports.rnn_forward(ptr(pre), ptr(hPrev), ptr(h), ptr(lens), t, B, H);
+}
+export function rnnBackward(h: F, dhOut: F | null, dhRec: F, dpre: F, lens: I, t: number, B: number, H: number): void {
+  exports.rnn_backward(ptr(h), optPtr(dhOut), ptr(dhRec), ptr(dpre), ptr(lens), t, B, H);
+}
+/** dst[r,:] = bias for r < rows. */
+export function fillRows(dst: F, bias: F, rows: number, cols: number): void {
+  exports.fill_rows(ptr(dst), ptr(bias), rows, cols);
+}
+/** db[j] += Σ_r src[r,j]. */
+export function addColSums(db: F, src: F, rows: number, cols: number): void {
+  exports.add_col_sums(ptr(db), ptr(src), rows, cols);
+}
+/** The kernels' tanh approximation, one value (for tests). */
+export function kernelTanh(x: number): number {
+  return exports.tanh_f32(x);
+}
