@@ -5,13 +5,12 @@
 // training step (W1 workload) — more than PyTorch's whole step. Four lanes at once with the rational tanh below
 // bring it to ~20 ms.
 //
-// Conventions: every pointer is a byte offset into the shared memory that the host (src/nn/kernels.ts) allocates
-// from; sizes are element counts. Row b of a [B, K] buffer starts at b*K. `lens` points to B int32 sequence lengths:
-// row b is *valid* at step t when t < lens[b]. At an invalid step a sequence's state is carried over unchanged, and
-// in backward its gate gradients are zero and the gradient flows straight through to the previous state — the
-// semantics of PyTorch's packed sequences, for both directions (the reverse direction starts from a zero state, so
-// carrying it over through the padding keeps it zero until t = len − 1).
-
+// Conventions (they follow src/nn/recurrent.ts): every pointer is a byte offset into the shared memory that the
+// host (src/nn/kernels.ts) allocates from; sizes are element counts. Sequences are *packed* time-major (like PyTorch's
+// PackedSequence, src/nn/packing.ts): a step's rows are the n sequences still running, longest first, and the first
+// mPrev of them have a previous state (the rest start from zero), so no kernel needs a mask. Gate rows are
+// [G*H] wide in PyTorch's block order; a layer's output rows are `ld` wide (2H when bidirectional) and `out` points
+// at this direction's first column.
 // tanh(x) ≈ p(x)/q(x): the odd/even rational approximation used by Eigen (and XLA) for float32, clamped at ±7.905
 // where tanh rounds to ±1 in float32. Max error against Math.tanh: 2.8e-7 (test/nn/kernels.test.ts).
 const A1: f32 = 4.89352455891786e-03;
@@ -75,169 +74,140 @@ const CLAMP: f32 = 7.90531110763549805;
   if (n > 2) store<f32>(ptr, f32x4.extract_lane(v, 2), 8);
 }
 
-@inline function valid(lens: usize, b: i32, t: i32): bool {
-  return t < load<i32>(lens + (<usize>b << 2));
-}
-
-// Copies n floats (carry a state over an invalid step).
-@inline function copy(dst: usize, src: usize, n: i32): void {
-  memory.copy(dst, src, <usize>n << 2);
-}
-
-@inline function zero(dst: usize, n: i32): void {
-  memory.fill(dst, 0, <usize>n << 2);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
-// LSTM step. g: [B,4H] pre-activations (i,f,g,o) in, activations out (in place). cPrev/hPrev: [B,H] previous state,
-// c/h: [B,H] new state, tc: [B,H] tanh(c) saved for backward.
-export function lstm_forward(g: usize, cPrev: usize, hPrev: usize, c: usize, h: usize, tc: usize,
-                             lens: usize, t: i32, B: i32, H: i32): void {
-  const rowG = <usize>(4 * H) << 2, rowH = <usize>H << 2, HB = <usize>H << 2;
-  for (let b = 0; b < B; b++) {
-    const gb = g + <usize>b * rowG, ob = <usize>b * rowH;
-    if (!valid(lens, b, t)) { copy(c + ob, cPrev + ob, H); copy(h + ob, hPrev + ob, H); continue; }
+// LSTM step (equations: src/nn/lstm.ts). g: [n,4H] pre-activations (x·W_ihᵀ + b + h·W_hhᵀ) in, activations (i,f,g,o)
+// out, in place; cPrev: the previous step's first mPrev rows of c; c: [n,H] new cell state; out: new h.
+export function lstm_forward(g: usize, cPrev: usize, c: usize, out: usize, ld: i32, n: i32, mPrev: i32, H: i32): void {
+  const rowG = <usize>(4 * H) << 2, rowH = <usize>H << 2, rowO = <usize>ld << 2, HB = <usize>H << 2;
+  for (let b = 0; b < n; b++) {
+    const gb = g + <usize>b * rowG, cb = c + <usize>b * rowH, pb = cPrev + <usize>b * rowH, ob = out + <usize>b * rowO;
+    const hasPrev = b < mPrev;
     for (let j = 0; j < H; j += 4) {
-      const n = H - j, o4 = <usize>j << 2;
-      const i = sigmoid4(load4(gb + o4, n));
-      const f = sigmoid4(load4(gb + HB + o4, n));
-      const gg = tanh4(load4(gb + 2 * HB + o4, n));
-      const o = sigmoid4(load4(gb + 3 * HB + o4, n));
-      const cn = f32x4.add(f32x4.mul(f, load4(cPrev + ob + o4, n)), f32x4.mul(i, gg));
-      const tcn = tanh4(cn);
-      store4(gb + o4, i, n); store4(gb + HB + o4, f, n); store4(gb + 2 * HB + o4, gg, n); store4(gb + 3 * HB + o4, o, n);
-      store4(c + ob + o4, cn, n); store4(tc + ob + o4, tcn, n); store4(h + ob + o4, f32x4.mul(o, tcn), n);
+      const m = H - j, o4 = <usize>j << 2;
+      const i = sigmoid4(load4(gb + o4, m));
+      const f = sigmoid4(load4(gb + HB + o4, m));
+      const gg = tanh4(load4(gb + 2 * HB + o4, m));
+      const o = sigmoid4(load4(gb + 3 * HB + o4, m));
+      let cn = f32x4.mul(i, gg);
+      if (hasPrev) cn = f32x4.add(f32x4.mul(f, load4(pb + o4, m)), cn);
+      store4(gb + o4, i, m); store4(gb + HB + o4, f, m); store4(gb + 2 * HB + o4, gg, m); store4(gb + 3 * HB + o4, o, m);
+      store4(cb + o4, cn, m);
+      store4(ob + o4, f32x4.mul(o, tanh4(cn)), m);
     }
   }
 }
 
-// LSTM step backward. act: [B,4H] activations (i,f,g,o); tc: tanh(c_t); cPrev: c_{t−1}; dhOut: [B,H] gradient of
-// the loss w.r.t. h_t from outside the recurrence (layer above / pooling), may be 0 (null pointer = zeros);
-// dhRec: [B,H] in: gradient w.r.t. h_t through the recurrence, out: the part of dL/dh_{t−1} that does not go
-// through W_hh (the host then adds dg·W_hh into it); dc: [B,H] in dL/dc_t, out dL/dc_{t−1}; dg: [B,4H] out,
-// gradients w.r.t. the gate pre-activations.
-export function lstm_backward(act: usize, tc: usize, cPrev: usize, dhOut: usize, dhRec: usize, dc: usize, dg: usize,
-                              lens: usize, t: i32, B: i32, H: i32): void {
-  const rowG = <usize>(4 * H) << 2, rowH = <usize>H << 2, HB = <usize>H << 2;
-  const one = f32x4.splat(1);
-  for (let b = 0; b < B; b++) {
-    const ab = act + <usize>b * rowG, db = dg + <usize>b * rowG, ob = <usize>b * rowH;
-    if (!valid(lens, b, t)) {
-      zero(db, 4 * H);
-      if (dhOut) for (let j = 0; j < H; j += 4) {
-        const n = H - j, o4 = <usize>j << 2;
-        store4(dhRec + ob + o4, f32x4.add(load4(dhRec + ob + o4, n), load4(dhOut + ob + o4, n)), n);
-      }
-      continue;
-    }
+// LSTM step backward. g: activations in, gradients w.r.t. the pre-activations out (in place); c / cPrev as in forward;
+// dOut: [n, ld] gradient w.r.t. this step's h from outside the recurrence (layer above, pooling, head);
+// dhRec / dcRec: [n,H] gradients w.r.t. h and c from the step processed before (the next time step), valid for the
+// first `valid` rows (0 for the others); out: dcRec ← dL/dc_{t−1}. dL/dh_{t−1} is then dg·W_hh (a GEMM on the host).
+export function lstm_backward(g: usize, c: usize, cPrev: usize, dOut: usize, ld: i32, dhRec: usize, dcRec: usize,
+                              n: i32, valid: i32, mPrev: i32, H: i32): void {
+  const rowG = <usize>(4 * H) << 2, rowH = <usize>H << 2, rowO = <usize>ld << 2, HB = <usize>H << 2;
+  const one = f32x4.splat(1), zero4 = f32x4.splat(0);
+  for (let b = 0; b < n; b++) {
+    const gb = g + <usize>b * rowG, cb = c + <usize>b * rowH, pb = cPrev + <usize>b * rowH, ob = dOut + <usize>b * rowO;
+    const rb = <usize>b * rowH;
+    const hasRec = b < valid, hasPrev = b < mPrev;
     for (let j = 0; j < H; j += 4) {
-      const n = H - j, o4 = <usize>j << 2;
-      let dh = load4(dhRec + ob + o4, n);
-      if (dhOut) dh = f32x4.add(dh, load4(dhOut + ob + o4, n));
-      const i = load4(ab + o4, n), f = load4(ab + HB + o4, n), gg = load4(ab + 2 * HB + o4, n), o = load4(ab + 3 * HB + o4, n);
-      const tcn = load4(tc + ob + o4, n);
-      const dct = f32x4.add(load4(dc + ob + o4, n), f32x4.mul(f32x4.mul(dh, o), f32x4.sub(one, f32x4.mul(tcn, tcn))));
-      store4(db + o4, f32x4.mul(f32x4.mul(dct, gg), dsigmoid(i)), n);
-      store4(db + HB + o4, f32x4.mul(f32x4.mul(dct, load4(cPrev + ob + o4, n)), dsigmoid(f)), n);
-      store4(db + 2 * HB + o4, f32x4.mul(f32x4.mul(dct, i), one_minus_sq(gg)), n);
-      store4(db + 3 * HB + o4, f32x4.mul(f32x4.mul(dh, tcn), dsigmoid(o)), n);
-      store4(dc + ob + o4, f32x4.mul(dct, f), n);
-      store4(dhRec + ob + o4, f32x4.splat(0), n);
+      const m = H - j, o4 = <usize>j << 2;
+      let dh = load4(ob + o4, m);
+      let dc = zero4;
+      if (hasRec) { dh = f32x4.add(dh, load4(dhRec + rb + o4, m)); dc = load4(dcRec + rb + o4, m); }
+      const i = load4(gb + o4, m), f = load4(gb + HB + o4, m), gg = load4(gb + 2 * HB + o4, m), o = load4(gb + 3 * HB + o4, m);
+      const tc = tanh4(load4(cb + o4, m));
+      dc = f32x4.add(dc, f32x4.mul(f32x4.mul(dh, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+      const cp = hasPrev ? load4(pb + o4, m) : zero4;
+      store4(gb + o4, f32x4.mul(f32x4.mul(dc, gg), dsigmoid(i)), m);
+      store4(gb + HB + o4, f32x4.mul(f32x4.mul(dc, cp), dsigmoid(f)), m);
+      store4(gb + 2 * HB + o4, f32x4.mul(f32x4.mul(dc, i), one_minus_sq(gg)), m);
+      store4(gb + 3 * HB + o4, f32x4.mul(f32x4.mul(dh, tc), dsigmoid(o)), m);
+      store4(dcRec + rb + o4, f32x4.mul(dc, f), m);
     }
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// GRU step (PyTorch form, reset applied after the recurrent product).
-// xg: [B,3H] input side x·W_ihᵀ + b_ih (r,z,n) in, activations (r,z,n) out (in place); hh: [B,3H] h_{t−1}·W_hhᵀ + b_hh;
-// hn: [B,H] out, saves hh's n part for backward; h: [B,H] new state.
-export function gru_forward(xg: usize, hh: usize, hPrev: usize, h: usize, hn: usize,
-                            lens: usize, t: i32, B: i32, H: i32): void {
-  const rowG = <usize>(3 * H) << 2, rowH = <usize>H << 2, HB = <usize>H << 2;
+// GRU step (equations: src/nn/gru.ts; reset applied after the recurrent product, as PyTorch).
+// g: [n,3H] input side x·W_ihᵀ + b_ih + [b_hr, b_hz, 0] in, activations (r,z,n) out, in place; sc: [n,3H] h·W_hhᵀ
+// for the first mPrev rows (no bias); bhn: b_hn [H]; hp: [n,H] previous h (zero rows where there is none);
+// hn: [n,H] out, W_hn·h + b_hn saved for backward; out: new h.
+export function gru_forward(g: usize, sc: usize, bhn: usize, hp: usize, hn: usize, out: usize, ld: i32,
+                            n: i32, mPrev: i32, H: i32): void {
+  const rowG = <usize>(3 * H) << 2, rowH = <usize>H << 2, rowO = <usize>ld << 2, HB = <usize>H << 2;
   const one = f32x4.splat(1);
-  for (let b = 0; b < B; b++) {
-    const xb = xg + <usize>b * rowG, hb = hh + <usize>b * rowG, ob = <usize>b * rowH;
-    if (!valid(lens, b, t)) { copy(h + ob, hPrev + ob, H); continue; }
+  for (let b = 0; b < n; b++) {
+    const gb = g + <usize>b * rowG, sb = sc + <usize>b * rowG, hb = <usize>b * rowH, ob = out + <usize>b * rowO;
+    const hasPrev = b < mPrev;
     for (let j = 0; j < H; j += 4) {
-      const n = H - j, o4 = <usize>j << 2;
-      const r = sigmoid4(f32x4.add(load4(xb + o4, n), load4(hb + o4, n)));
-      const z = sigmoid4(f32x4.add(load4(xb + HB + o4, n), load4(hb + HB + o4, n)));
-      const hnv = load4(hb + 2 * HB + o4, n);
-      const nn = tanh4(f32x4.add(load4(xb + 2 * HB + o4, n), f32x4.mul(r, hnv)));
-      const hp = load4(hPrev + ob + o4, n);
-      store4(xb + o4, r, n); store4(xb + HB + o4, z, n); store4(xb + 2 * HB + o4, nn, n);
-      store4(hn + ob + o4, hnv, n);
-      store4(h + ob + o4, f32x4.add(f32x4.mul(f32x4.sub(one, z), nn), f32x4.mul(z, hp)), n);
+      const m = H - j, o4 = <usize>j << 2;
+      let ar = load4(gb + o4, m), az = load4(gb + HB + o4, m), hnv = load4(bhn + o4, m);
+      if (hasPrev) {
+        ar = f32x4.add(ar, load4(sb + o4, m));
+        az = f32x4.add(az, load4(sb + HB + o4, m));
+        hnv = f32x4.add(load4(sb + 2 * HB + o4, m), hnv);
+      }
+      const r = sigmoid4(ar), z = sigmoid4(az);
+      const nn = tanh4(f32x4.add(load4(gb + 2 * HB + o4, m), f32x4.mul(r, hnv)));
+      store4(gb + o4, r, m); store4(gb + HB + o4, z, m); store4(gb + 2 * HB + o4, nn, m);
+      store4(hn + hb + o4, hnv, m);
+      store4(ob + o4, f32x4.add(f32x4.mul(f32x4.sub(one, z), nn), f32x4.mul(z, load4(hp + hb + o4, m))), m);
     }
   }
 }
 
-// GRU step backward. act: [B,3H] (r,z,n); hn: saved W_hn·h_{t−1} + b_hn; dxg: [B,3H] out, gradient w.r.t. the
-// input-side pre-activations; dhg: [B,3H] out, w.r.t. the recurrent-side ones (n part scaled by r);
-// dhRec in/out as for the LSTM.
-export function gru_backward(act: usize, hn: usize, hPrev: usize, dhOut: usize, dhRec: usize, dxg: usize, dhg: usize,
-                             lens: usize, t: i32, B: i32, H: i32): void {
-  const rowG = <usize>(3 * H) << 2, rowH = <usize>H << 2, HB = <usize>H << 2;
+// GRU step backward. g: activations (r,z,n) in; out: gradients w.r.t. the input-side pre-activations (in place);
+// hn in: saved W_hn·h + b_hn, out: gradient w.r.t. it (= d n-pre-activation ⊙ r); dhRec as for the LSTM, out: the
+// direct path dh ⊙ z (the host adds the gate paths with two GEMMs).
+export function gru_backward(g: usize, hn: usize, hp: usize, dOut: usize, ld: i32, dhRec: usize,
+                             n: i32, valid: i32, H: i32): void {
+  const rowG = <usize>(3 * H) << 2, rowH = <usize>H << 2, rowO = <usize>ld << 2, HB = <usize>H << 2;
   const one = f32x4.splat(1);
-  for (let b = 0; b < B; b++) {
-    const ab = act + <usize>b * rowG, xb = dxg + <usize>b * rowG, hb = dhg + <usize>b * rowG, ob = <usize>b * rowH;
-    if (!valid(lens, b, t)) {
-      zero(xb, 3 * H); zero(hb, 3 * H);
-      if (dhOut) for (let j = 0; j < H; j += 4) {
-        const n = H - j, o4 = <usize>j << 2;
-        store4(dhRec + ob + o4, f32x4.add(load4(dhRec + ob + o4, n), load4(dhOut + ob + o4, n)), n);
-      }
-      continue;
-    }
+  for (let b = 0; b < n; b++) {
+    const gb = g + <usize>b * rowG, hb = <usize>b * rowH, ob = dOut + <usize>b * rowO;
+    const hasRec = b < valid;
     for (let j = 0; j < H; j += 4) {
-      const n = H - j, o4 = <usize>j << 2;
-      let dh = load4(dhRec + ob + o4, n);
-      if (dhOut) dh = f32x4.add(dh, load4(dhOut + ob + o4, n));
-      const r = load4(ab + o4, n), z = load4(ab + HB + o4, n), nn = load4(ab + 2 * HB + o4, n);
-      const hp = load4(hPrev + ob + o4, n);
-      const dnp = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), one_minus_sq(nn));
-      const dzp = f32x4.mul(f32x4.mul(dh, f32x4.sub(hp, nn)), dsigmoid(z));
-      const drp = f32x4.mul(f32x4.mul(dnp, load4(hn + ob + o4, n)), dsigmoid(r));
-      store4(xb + o4, drp, n); store4(xb + HB + o4, dzp, n); store4(xb + 2 * HB + o4, dnp, n);
-      store4(hb + o4, drp, n); store4(hb + HB + o4, dzp, n); store4(hb + 2 * HB + o4, f32x4.mul(dnp, r), n);
-      store4(dhRec + ob + o4, f32x4.mul(dh, z), n);
+      const m = H - j, o4 = <usize>j << 2;
+      let dh = load4(ob + o4, m);
+      if (hasRec) dh = f32x4.add(dh, load4(dhRec + hb + o4, m));
+      const r = load4(gb + o4, m), z = load4(gb + HB + o4, m), nn = load4(gb + 2 * HB + o4, m);
+      const dan = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), one_minus_sq(nn));
+      const dz = f32x4.mul(dh, f32x4.sub(load4(hp + hb + o4, m), nn));
+      store4(gb + o4, f32x4.mul(f32x4.mul(dan, load4(hn + hb + o4, m)), dsigmoid(r)), m);
+      store4(gb + HB + o4, f32x4.mul(dz, dsigmoid(z)), m);
+      store4(gb + 2 * HB + o4, dan, m);
+      store4(hn + hb + o4, f32x4.mul(dan, r), m);
+      store4(dhRec + hb + o4, f32x4.mul(dh, z), m);
     }
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Elman RNN step: h = tanh(pre) where pre: [B,H] = x·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh.
-export function rnn_forward(pre: usize, hPrev: usize, h: usize, lens: usize, t: i32, B: i32, H: i32): void {
-  const rowH = <usize>H << 2;
-  for (let b = 0; b < B; b++) {
-    const ob = <usize>b * rowH;
-    if (!valid(lens, b, t)) { copy(h + ob, hPrev + ob, H); continue; }
+// Elman RNN step: g: [n,H] pre-activations in, h = tanh(·) out (in place, kept for backward) and copied to out.
+export function rnn_forward(g: usize, out: usize, ld: i32, n: i32, H: i32): void {
+  const rowH = <usize>H << 2, rowO = <usize>ld << 2;
+  for (let b = 0; b < n; b++) {
+    const gb = g + <usize>b * rowH, ob = out + <usize>b * rowO;
     for (let j = 0; j < H; j += 4) {
-      const n = H - j, o4 = <usize>j << 2;
-      store4(h + ob + o4, tanh4(load4(pre + ob + o4, n)), n);
+      const m = H - j, o4 = <usize>j << 2;
+      const h = tanh4(load4(gb + o4, m));
+      store4(gb + o4, h, m); store4(ob + o4, h, m);
     }
   }
 }
 
-// Elman RNN step backward: dpre = dh·(1 − h²); h: [B,H] the step's output.
-export function rnn_backward(h: usize, dhOut: usize, dhRec: usize, dpre: usize, lens: usize, t: i32, B: i32, H: i32): void {
-  const rowH = <usize>H << 2;
-  for (let b = 0; b < B; b++) {
-    const ob = <usize>b * rowH;
-    if (!valid(lens, b, t)) {
-      zero(dpre + ob, H);
-      if (dhOut) for (let j = 0; j < H; j += 4) {
-        const n = H - j, o4 = <usize>j << 2;
-        store4(dhRec + ob + o4, f32x4.add(load4(dhRec + ob + o4, n), load4(dhOut + ob + o4, n)), n);
-      }
-      continue;
-    }
+// Elman RNN step backward: g: h in, gradient w.r.t. the pre-activation out: (dOut + dhRec)·(1 − h²).
+export function rnn_backward(g: usize, dOut: usize, ld: i32, dhRec: usize, n: i32, valid: i32, H: i32): void {
+  const rowH = <usize>H << 2, rowO = <usize>ld << 2;
+  for (let b = 0; b < n; b++) {
+    const gb = g + <usize>b * rowH, ob = dOut + <usize>b * rowO, rb = dhRec + <usize>b * rowH;
+    const hasRec = b < valid;
     for (let j = 0; j < H; j += 4) {
-      const n = H - j, o4 = <usize>j << 2;
-      let dh = load4(dhRec + ob + o4, n);
-      if (dhOut) dh = f32x4.add(dh, load4(dhOut + ob + o4, n));
-      store4(dpre + ob + o4, f32x4.mul(dh, one_minus_sq(load4(h + ob + o4, n))), n);
-      store4(dhRec + ob + o4, f32x4.splat(0), n);
+      const m = H - j, o4 = <usize>j << 2;
+      let dh = load4(ob + o4, m);
+      if (hasRec) dh = f32x4.add(dh, load4(rb + o4, m));
+      store4(gb + o4, f32x4.mul(dh, one_minus_sq(load4(gb + o4, m))), m);
     }
   }
 }
@@ -245,15 +215,21 @@ export function rnn_backward(h: usize, dhOut: usize, dhRec: usize, dpre: usize, 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers around the GEMMs.
 
-// dst[r,:] = bias for r < rows (initialises a product's output with its bias; the GEMM then accumulates, beta = 1).
-export function fill_rows(dst: usize, bias: usize, rows: i32, cols: i32): void {
-  const row = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>r * row, bias, row);
+// dst[r,:] = row for r < rows (initialises a product's output with its bias; the GEMM then accumulates, beta = 1).
+export function fill_rows(dst: usize, row: usize, rows: i32, cols: i32): void {
+  const bytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>r * bytes, row, bytes);
 }
 
-// db[j] += Σ_r src[r,j] (bias gradients).
-export function add_col_sums(db: usize, src: usize, rows: i32, cols: i32): void {
-  const row = <usize>cols << 2;
+// dst[r,:] = src[r*ld, …+cols) for r < rows (gathers the previous hidden state out of a wider output buffer).
+export function copy_rows(dst: usize, src: usize, ld: i32, rows: i32, cols: i32): void {
+  const bytes = <usize>cols << 2, stride = <usize>ld << 2;
+  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>r * bytes, src + <usize>r * stride, bytes);
+}
+
+// db[j] += Σ_r src[r*ld + j] for j < cols (bias gradients; src may point into a row at a column offset).
+export function add_col_sums(db: usize, src: usize, rows: i32, cols: i32, ld: i32): void {
+  const row = <usize>ld << 2;
   for (let r = 0; r < rows; r++) {
     const sr = src + <usize>r * row;
     for (let j = 0; j < cols; j += 4) {

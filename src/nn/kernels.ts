@@ -25,14 +25,15 @@ const exports = new WebAssembly.Instance(wasmModule, {
 }).exports as unknown as WasmExports;
 
 interface WasmExports {
-  lstm_forward(g: number, cPrev: number, hPrev: number, c: number, h: number, tc: number, lens: number, t: number, B: number, H: number): void;
-  lstm_backward(act: number, tc: number, cPrev: number, dhOut: number, dhRec: number, dc: number, dg: number, lens: number, t: number, B: number, H: number): void;
-  gru_forward(xg: number, hh: number, hPrev: number, h: number, hn: number, lens: number, t: number, B: number, H: number): void;
-  gru_backward(act: number, hn: number, hPrev: number, dhOut: number, dhRec: number, dxg: number, dhg: number, lens: number, t: number, B: number, H: number): void;
-  rnn_forward(pre: number, hPrev: number, h: number, lens: number, t: number, B: number, H: number): void;
-  rnn_backward(h: number, dhOut: number, dhRec: number, dpre: number, lens: number, t: number, B: number, H: number): void;
-  fill_rows(dst: number, bias: number, rows: number, cols: number): void;
-  add_col_sums(db: number, src: number, rows: number, cols: number): void;
+  lstm_forward(g: number, cPrev: number, c: number, out: number, ld: number, n: number, mPrev: number, H: number): void;
+  lstm_backward(g: number, c: number, cPrev: number, dOut: number, ld: number, dhRec: number, dcRec: number, n: number, valid: number, mPrev: number, H: number): void;
+  gru_forward(g: number, sc: number, bhn: number, hp: number, hn: number, out: number, ld: number, n: number, mPrev: number, H: number): void;
+  gru_backward(g: number, hn: number, hp: number, dOut: number, ld: number, dhRec: number, n: number, valid: number, H: number): void;
+  rnn_forward(g: number, out: number, ld: number, n: number, H: number): void;
+  rnn_backward(g: number, dOut: number, ld: number, dhRec: number, n: number, valid: number, H: number): void;
+  fill_rows(dst: number, row: number, rows: number, cols: number): void;
+  copy_rows(dst: number, src: number, ld: number, rows: number, cols: number): void;
+  add_col_sums(db: number, src: number, rows: number, cols: number, ld: number): void;
   tanh_f32(x: number): number;
 }
 
@@ -124,40 +125,39 @@ export function ptr(view: Float32Array | Int32Array): number {
   return view.byteOffset;
 }
 
-/** Like ptr, but null → 0 ("no buffer", read as zeros by the backward kernels). */
-function optPtr(view: Float32Array | null): number {
-  return view === null ? 0 : ptr(view);
-}
-
-// ---- typed wrappers (argument meaning: assembly/kernels.ts) ---------------------------------------------------
+// ---- typed wrappers: argument meanings in assembly/kernels.ts. Views' element 0 is where the kernel starts. ----
 type F = Float32Array;
-type I = Int32Array;
 
-export function lstmForward(g: F, cPrev: F, hPrev: F, c: F, h: F, tc: F, lens: I, t: number, B: number, H: number): void {
-  exports.lstm_forward(ptr(g), ptr(cPrev), ptr(hPrev), ptr(c), ptr(h), ptr(tc), ptr(lens), t, B, H);
+export function lstmForward(g: F, cPrev: F, c: F, out: F, ld: number, n: number, mPrev: number, H: number): void {
+  exports.lstm_forward(ptr(g), ptr(cPrev), ptr(c), ptr(out), ld, n, mPrev, H);
 }
-export function lstmBackward(act: F, tc: F, cPrev: F, dhOut: F | null, dhRec: F, dc: F, dg: F, lens: I, t: number, B: number, H: number): void {
-  exports.lstm_backward(ptr(act), ptr(tc), ptr(cPrev), optPtr(dhOut), ptr(dhRec), ptr(dc), ptr(dg), ptr(lens), t, B, H);
+export function lstmBackward(g: F, c: F, cPrev: F, dOut: F, ld: number, dhRec: F, dcRec: F,
+  n: number, valid: number, mPrev: number, H: number): void {
+  exports.lstm_backward(ptr(g), ptr(c), ptr(cPrev), ptr(dOut), ld, ptr(dhRec), ptr(dcRec), n, valid, mPrev, H);
 }
-export function gruForward(xg: F, hh: F, hPrev: F, h: F, hn: F, lens: I, t: number, B: number, H: number): void {
-  exports.gru_forward(ptr(xg), ptr(hh), ptr(hPrev), ptr(h), ptr(hn), ptr(lens), t, B, H);
+export function gruForward(g: F, sc: F, bhn: F, hp: F, hn: F, out: F, ld: number, n: number, mPrev: number, H: number): void {
+  exports.gru_forward(ptr(g), ptr(sc), ptr(bhn), ptr(hp), ptr(hn), ptr(out), ld, n, mPrev, H);
 }
-export function gruBackward(act: F, hn: F, hPrev: F, dhOut: F | null, dhRec: F, dxg: F, dhg: F, lens: I, t: number, B: number, H: number): void {
-  exports.gru_backward(ptr(act), ptr(hn), ptr(hPrev), optPtr(dhOut), ptr(dhRec), ptr(dxg), ptr(dhg), ptr(lens), t, B, H);
+export function gruBackward(g: F, hn: F, hp: F, dOut: F, ld: number, dhRec: F, n: number, valid: number, H: number): void {
+  exports.gru_backward(ptr(g), ptr(hn), ptr(hp), ptr(dOut), ld, ptr(dhRec), n, valid, H);
 }
-export function rnnForward(pre: F, hPrev: F, h: F, lens: I, t: number, B: number, H: number): void {
-  exports.rnn_forward(ptr(pre), ptr(hPrev), ptr(h), ptr(lens), t, B, H);
+export function rnnForward(g: F, out: F, ld: number, n: number, H: number): void {
+  exports.rnn_forward(ptr(g), ptr(out), ld, n, H);
 }
-export function rnnBackward(h: F, dhOut: F | null, dhRec: F, dpre: F, lens: I, t: number, B: number, H: number): void {
-  exports.rnn_backward(ptr(h), optPtr(dhOut), ptr(dhRec), ptr(dpre), ptr(lens), t, B, H);
+export function rnnBackward(g: F, dOut: F, ld: number, dhRec: F, n: number, valid: number, H: number): void {
+  exports.rnn_backward(ptr(g), ptr(dOut), ld, ptr(dhRec), n, valid, H);
 }
-/** dst[r,:] = bias for r < rows. */
-export function fillRows(dst: F, bias: F, rows: number, cols: number): void {
-  exports.fill_rows(ptr(dst), ptr(bias), rows, cols);
+/** dst[r,:] = row for r < rows. */
+export function fillRows(dst: F, row: F, rows: number, cols: number): void {
+  exports.fill_rows(ptr(dst), ptr(row), rows, cols);
 }
-/** db[j] += Σ_r src[r,j]. */
-export function addColSums(db: F, src: F, rows: number, cols: number): void {
-  exports.add_col_sums(ptr(db), ptr(src), rows, cols);
+/** dst[r,:] = src[r*ld …+cols) for r < rows. */
+export function copyRows(dst: F, src: F, ld: number, rows: number, cols: number): void {
+  exports.copy_rows(ptr(dst), ptr(src), ld, rows, cols);
+}
+/** db[j] += Σ_r src[r*ld + j] for j < cols. */
+export function addColSums(db: F, src: F, rows: number, cols: number, ld: number): void {
+  exports.add_col_sums(ptr(db), ptr(src), rows, cols, ld);
 }
 /** The kernels' tanh approximation, one value (for tests). */
 export function kernelTanh(x: number): number {

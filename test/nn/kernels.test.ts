@@ -9,27 +9,30 @@ import { execFileSync } from 'node:child_process';
 import * as K from '../../src/nn/kernels.ts';
 import { Rng } from '../../src/util/rng.ts';
 
-const B = 3, H = 5, t = 2;
-const lensArr = [4, 2, 3]; // row 1 is past its length at t = 2
+// n = 3 rows at this step, the first mPrev = 2 with a previous state, the first valid = 1 with a gradient from the
+// next step; H = 5 (not a multiple of 4); outputs are rows of width ld = 7 (as when a bidirectional layer's two
+// directions share rows), starting at column 1.
+const n = 3, mPrev = 2, valid = 1, H = 5, ld = 7;
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 const rng = new Rng(5);
 
-function rand(n: number, scale = 2): Float32Array {
-  const v = K.allocF32(n);
-  for (let i = 0; i < n; i++) v[i] = rng.uniform(-scale, scale);
+function rand(len: number, scale = 2): Float32Array {
+  const v = K.allocF32(len);
+  for (let i = 0; i < len; i++) v[i] = rng.uniform(-scale, scale);
   return v;
 }
-function lens(): Int32Array {
-  const l = K.allocI32(B);
-  l.set(lensArr);
-  return l;
-}
-function close(actual: Float32Array, expected: ArrayLike<number>, what: string, tol = 2e-6): void {
-  assert.equal(actual.length, expected.length);
+function close(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, tol = 2e-6): void {
+  assert.equal(actual.length, expected.length, `${what} length`);
   for (let i = 0; i < actual.length; i++) {
     const d = Math.abs(actual[i]! - expected[i]!);
     assert.ok(d <= tol * Math.max(1, Math.abs(expected[i]!)), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
   }
+}
+/** Column block [col, col+H) of each of the n rows of a [n, ld] buffer. */
+function cols(buf: ArrayLike<number>, col: number): number[] {
+  const r: number[] = [];
+  for (let b = 0; b < n; b++) for (let k = 0; k < H; k++) r.push(buf[b * ld + col + k]!);
+  return r;
 }
 
 test('tanh approximation stays within 3e-7 of Math.tanh', () => {
@@ -39,118 +42,102 @@ test('tanh approximation stays within 3e-7 of Math.tanh', () => {
 });
 
 test('lstm forward and backward step match the reference', () => {
-  const g = rand(B * 4 * H), g0 = Float32Array.from(g);
-  const cPrev = rand(B * H), hPrev = rand(B * H), c = K.allocF32(B * H), h = K.allocF32(B * H), tc = K.allocF32(B * H);
-  const L = lens();
-  K.lstmForward(g, cPrev, hPrev, c, h, tc, L, t, B, H);
-  const eg: number[] = [], ec: number[] = [], eh: number[] = [], etc: number[] = [];
-  for (let b = 0; b < B; b++) {
-    for (let j = 0; j < H; j++) {
-      const k = b * H + j, o = b * 4 * H;
-      if (t >= lensArr[b]!) {
-        ec[k] = cPrev[k]!; eh[k] = hPrev[k]!;
-        continue;
-      }
-      const i = sig(g0[o + j]!), f = sig(g0[o + H + j]!), gg = Math.tanh(g0[o + 2 * H + j]!), oo = sig(g0[o + 3 * H + j]!);
-      ec[k] = f * cPrev[k]! + i * gg; etc[k] = Math.tanh(ec[k]!); eh[k] = oo * etc[k]!;
-      eg[o + j] = i; eg[o + H + j] = f; eg[o + 2 * H + j] = gg; eg[o + 3 * H + j] = oo;
+  const g = rand(n * 4 * H), g0 = Float32Array.from(g), cPrev = rand(mPrev * H), c = K.allocF32(n * H);
+  const out = K.allocF32(n * ld);
+  K.lstmForward(g, cPrev, c, out.subarray(1), ld, n, mPrev, H);
+  const act: number[] = [], ec: number[] = [], eh: number[] = [];
+  for (let b = 0; b < n; b++) {
+    for (let k = 0; k < H; k++) {
+      const o = b * 4 * H;
+      const i = sig(g0[o + k]!), f = sig(g0[o + H + k]!), gg = Math.tanh(g0[o + 2 * H + k]!), oo = sig(g0[o + 3 * H + k]!);
+      const cc = f * (b < mPrev ? cPrev[b * H + k]! : 0) + i * gg;
+      act[o + k] = i; act[o + H + k] = f; act[o + 2 * H + k] = gg; act[o + 3 * H + k] = oo;
+      ec[b * H + k] = cc; eh[b * H + k] = oo * Math.tanh(cc);
     }
   }
-  close(c, ec, 'c'); close(h, eh, 'h');
-  for (let b = 0; b < B; b++) {
-    if (t >= lensArr[b]!) continue;
-    close(g.subarray(b * 4 * H, (b + 1) * 4 * H), eg.slice(b * 4 * H, (b + 1) * 4 * H), 'act');
-    close(tc.subarray(b * H, (b + 1) * H), etc.slice(b * H, (b + 1) * H), 'tanh c');
-  }
+  close(g, act, 'activations'); close(c, ec, 'c'); close(cols(out, 1), eh, 'h');
+  assert.deepEqual(cols(out, 0).slice(0, 1), [0], 'columns outside the block stay untouched');
 
-  // backward: dL/d(pre-activations) by the chain rule, written out
-  const dhOut = rand(B * H), dhRec = rand(B * H), dc = rand(B * H), dg = rand(B * 4 * H);
-  const dhRec0 = Float32Array.from(dhRec), dc0 = Float32Array.from(dc);
-  K.lstmBackward(g, tc, cPrev, dhOut, dhRec, dc, dg, L, t, B, H);
-  const edg: number[] = [], edc: number[] = [], edh: number[] = [];
-  for (let b = 0; b < B; b++) {
-    for (let j = 0; j < H; j++) {
-      const k = b * H + j, o = b * 4 * H;
-      const dh = dhOut[k]! + dhRec0[k]!;
-      if (t >= lensArr[b]!) {
-        edg[o + j] = edg[o + H + j] = edg[o + 2 * H + j] = edg[o + 3 * H + j] = 0;
-        edc[k] = dc0[k]!; edh[k] = dh;
-        continue;
-      }
-      const i = g[o + j]!, f = g[o + H + j]!, gg = g[o + 2 * H + j]!, oo = g[o + 3 * H + j]!, tcn = tc[k]!;
-      const dct = dc0[k]! + dh * oo * (1 - tcn * tcn);
-      edg[o + j] = dct * gg * i * (1 - i);
-      edg[o + H + j] = dct * cPrev[k]! * f * (1 - f);
-      edg[o + 2 * H + j] = dct * i * (1 - gg * gg);
-      edg[o + 3 * H + j] = dh * tcn * oo * (1 - oo);
-      edc[k] = dct * f; edh[k] = 0;
+  const dOut = rand(n * ld), dhRec = rand(n * H), dcRec = rand(n * H), dc0 = Float32Array.from(dcRec);
+  K.lstmBackward(g, c, cPrev, dOut.subarray(1), ld, dhRec, dcRec, n, valid, mPrev, H);
+  const dg: number[] = [], edc: number[] = [];
+  for (let b = 0; b < n; b++) {
+    for (let k = 0; k < H; k++) {
+      const o = b * 4 * H, q = b * H + k;
+      const dh = dOut[b * ld + 1 + k]! + (b < valid ? dhRec[q]! : 0);
+      const [i, f, gg, oo] = [act[o + k]!, act[o + H + k]!, act[o + 2 * H + k]!, act[o + 3 * H + k]!];
+      const tc = Math.tanh(ec[q]!);
+      const dc = (b < valid ? dc0[q]! : 0) + dh * oo * (1 - tc * tc);
+      dg[o + k] = dc * gg * i * (1 - i);
+      dg[o + H + k] = dc * (b < mPrev ? cPrev[q]! : 0) * f * (1 - f);
+      dg[o + 2 * H + k] = dc * i * (1 - gg * gg);
+      dg[o + 3 * H + k] = dh * tc * oo * (1 - oo);
+      edc[q] = dc * f;
     }
   }
-  close(dg, edg, 'dg'); close(dc, edc, 'dc'); close(dhRec, edh, 'dhRec');
+  close(g, dg, 'dgates'); close(dcRec, edc, 'dc prev');
 });
 
 test('gru forward and backward step match the reference', () => {
-  const xg = rand(B * 3 * H), x0 = Float32Array.from(xg), hh = rand(B * 3 * H), hPrev = rand(B * H);
-  const h = K.allocF32(B * H), hn = K.allocF32(B * H);
-  const L = lens();
-  K.gruForward(xg, hh, hPrev, h, hn, L, t, B, H);
-  const eh: number[] = [];
-  for (let b = 0; b < B; b++) {
-    for (let j = 0; j < H; j++) {
-      const k = b * H + j, o = b * 3 * H;
-      if (t >= lensArr[b]!) { eh[k] = hPrev[k]!; continue; }
-      const r = sig(x0[o + j]! + hh[o + j]!), z = sig(x0[o + H + j]! + hh[o + H + j]!);
-      const n = Math.tanh(x0[o + 2 * H + j]! + r * hh[o + 2 * H + j]!);
-      eh[k] = (1 - z) * n + z * hPrev[k]!;
-      close(xg.subarray(o + j, o + j + 1), [r], 'r');
-      close(hn.subarray(k, k + 1), [hh[o + 2 * H + j]!], 'hn');
+  const g = rand(n * 3 * H), g0 = Float32Array.from(g), sc = rand(n * 3 * H), bhn = rand(H);
+  const hp = rand(n * H);
+  hp.fill(0, mPrev * H); // rows without a previous state hold zeros (recurrent.ts gatherPrev)
+  const hn = K.allocF32(n * H), out = K.allocF32(n * ld);
+  K.gruForward(g, sc, bhn, hp, hn, out.subarray(2), ld, n, mPrev, H);
+  const act: number[] = [], ehn: number[] = [], eh: number[] = [];
+  for (let b = 0; b < n; b++) {
+    for (let k = 0; k < H; k++) {
+      const o = b * 3 * H, q = b * H + k, has = b < mPrev;
+      const r = sig(g0[o + k]! + (has ? sc[o + k]! : 0)), z = sig(g0[o + H + k]! + (has ? sc[o + H + k]! : 0));
+      const h = (has ? sc[o + 2 * H + k]! : 0) + bhn[k]!;
+      const nn = Math.tanh(g0[o + 2 * H + k]! + r * h);
+      act[o + k] = r; act[o + H + k] = z; act[o + 2 * H + k] = nn; ehn[q] = h;
+      eh[q] = (1 - z) * nn + z * hp[q]!;
     }
   }
-  close(h, eh, 'h');
+  close(g, act, 'activations'); close(hn, ehn, 'hn'); close(cols(out, 2), eh, 'h');
 
-  const dhOut = rand(B * H), dhRec = rand(B * H), dxg = rand(B * 3 * H), dhg = rand(B * 3 * H);
-  const dhRec0 = Float32Array.from(dhRec);
-  K.gruBackward(xg, hn, hPrev, dhOut, dhRec, dxg, dhg, L, t, B, H);
-  const ex: number[] = [], eH: number[] = [], ed: number[] = [];
-  for (let b = 0; b < B; b++) {
-    for (let j = 0; j < H; j++) {
-      const k = b * H + j, o = b * 3 * H;
-      const dh = dhOut[k]! + dhRec0[k]!;
-      if (t >= lensArr[b]!) {
-        ex[o + j] = ex[o + H + j] = ex[o + 2 * H + j] = eH[o + j] = eH[o + H + j] = eH[o + 2 * H + j] = 0;
-        ed[k] = dh;
-        continue;
-      }
-      const r = xg[o + j]!, z = xg[o + H + j]!, n = xg[o + 2 * H + j]!;
-      const dnp = dh * (1 - z) * (1 - n * n);
-      const dzp = dh * (hPrev[k]! - n) * z * (1 - z);
-      const drp = dnp * hn[k]! * r * (1 - r);
-      ex[o + j] = drp; ex[o + H + j] = dzp; ex[o + 2 * H + j] = dnp;
-      eH[o + j] = drp; eH[o + H + j] = dzp; eH[o + 2 * H + j] = dnp * r;
-      ed[k] = dh * z;
+  const dOut = rand(n * ld), dhRec = rand(n * H), dh0 = Float32Array.from(dhRec);
+  K.gruBackward(g, hn, hp, dOut.subarray(2), ld, dhRec, n, valid, H);
+  const dg: number[] = [], dhn: number[] = [], edh: number[] = [];
+  for (let b = 0; b < n; b++) {
+    for (let k = 0; k < H; k++) {
+      const o = b * 3 * H, q = b * H + k;
+      const dh = dOut[b * ld + 2 + k]! + (b < valid ? dh0[q]! : 0);
+      const [r, z, nn] = [act[o + k]!, act[o + H + k]!, act[o + 2 * H + k]!];
+      const dan = dh * (1 - z) * (1 - nn * nn);
+      dg[o + k] = dan * ehn[q]! * r * (1 - r);
+      dg[o + H + k] = dh * (hp[q]! - nn) * z * (1 - z);
+      dg[o + 2 * H + k] = dan;
+      dhn[q] = dan * r; edh[q] = dh * z;
     }
   }
-  close(dxg, ex, 'dxg'); close(dhg, eH, 'dhg'); close(dhRec, ed, 'dhRec');
+  close(g, dg, 'dgates'); close(hn, dhn, 'dhn'); close(dhRec, edh, 'dh direct');
 });
 
 test('rnn forward and backward step match the reference', () => {
-  const pre = rand(B * H), hPrev = rand(B * H), h = K.allocF32(B * H);
-  const L = lens();
-  K.rnnForward(pre, hPrev, h, L, t, B, H);
-  close(h, Array.from(pre, (x, k) => (t >= lensArr[Math.floor(k / H)]! ? hPrev[k]! : Math.tanh(x))), 'h');
-  const dhRec = rand(B * H), dhRec0 = Float32Array.from(dhRec), dpre = rand(B * H);
-  K.rnnBackward(h, null, dhRec, dpre, L, t, B, H);
-  close(dpre, Array.from(h, (y, k) => (t >= lensArr[Math.floor(k / H)]! ? 0 : dhRec0[k]! * (1 - y * y))), 'dpre');
-  close(dhRec, Array.from(dhRec0, (d, k) => (t >= lensArr[Math.floor(k / H)]! ? d : 0)), 'dhRec');
+  const g = rand(n * H), g0 = Float32Array.from(g), out = K.allocF32(n * ld);
+  K.rnnForward(g, out.subarray(1), ld, n, H);
+  const eh = Array.from(g0, Math.tanh);
+  close(g, eh, 'h kept'); close(cols(out, 1), eh, 'h out');
+  const dOut = rand(n * ld), dhRec = rand(n * H);
+  K.rnnBackward(g, dOut.subarray(1), ld, dhRec, n, valid, H);
+  close(g, eh.map((h, q) => {
+    const b = Math.floor(q / H);
+    return (dOut[b * ld + 1 + (q % H)]! + (b < valid ? dhRec[q]! : 0)) * (1 - h * h);
+  }), 'dpre');
 });
 
-test('fillRows and addColSums', () => {
-  const bias = rand(H), dst = K.allocF32(B * H);
-  K.fillRows(dst, bias, B, H);
-  close(dst, Array.from({ length: B * H }, (_, k) => bias[k % H]!), 'fill');
+test('fillRows, copyRows and addColSums', () => {
+  const row = rand(H), dst = K.allocF32(n * H);
+  K.fillRows(dst, row, n, H);
+  close(dst, Array.from({ length: n * H }, (_, q) => row[q % H]!), 'fill');
+  const src = rand(n * ld), cp = K.allocF32(n * H);
+  K.copyRows(cp, src.subarray(2), ld, n, H);
+  close(cp, cols(src, 2), 'copy');
   const db = rand(H), db0 = Float32Array.from(db);
-  K.addColSums(db, dst, B, H);
-  close(db, Array.from(db0, (v, j) => v + B * bias[j]!), 'colsum', 1e-6);
+  K.addColSums(db, src.subarray(1), n, H, ld);
+  close(db, Array.from(db0, (v, j) => v + src[1 + j]! + src[ld + 1 + j]! + src[2 * ld + 1 + j]!), 'colsum', 1e-6);
 });
 
 test('allocator reuses freed blocks and rejects foreign arrays', () => {
