@@ -22,3 +22,47 @@ export interface Batch {
   /** Class index per example. */
   labels: Int32Array;
 }
+
+/** A data set after loading: texts with class indices, split three ways, not yet tokenized. */
+export interface LoadedData {
+  /** Short name: 'imdb', or the data set file/folder's base name. */
+  name: string;
+  /** Where the data came from: path or URL, plus the archive's sha256 where known. */
+  description: string;
+  /** Class index → label string (IMDB: ['neg', 'pos']). The trainer saves this with the model. */
+  labels: string[];
+  train: Example[];
+  /** Carved from the training data (seeded, stratified) for early stopping and model selection. */
+  val: Example[];
+  /** Untouched until evaluation: the data set's own test split, `--test PATH`, or a seeded stratified hold-out. */
+  test: Example[];
+  /** Seconds spent reading and parsing (not tokenizing). */
+  loadSeconds: number;
+  /** Label sanity warnings (a class above 90 % of a split, a class missing from a split); print them. */
+  warnings: string[];
+}
+
+/** Progress report while loading: `done` of `total` units (bytes or files), total 0 when unknown. */
+export interface DataProgress {
+  phase: 'download' | 'read' | 'tokenize';
+  done: number;
+  total: number;
+}
+
+/**
+ * One split, tokenized and encoded once into flat arrays; batches are cut from it by index.
+ * Example i's token ids (already truncated to maxLen, never empty) are ids[offsets[i] .. offsets[i] + lengths[i]).
+ */
+export interface EncodedSplit {
+  count: number;
+  /** The truncation length used; every lengths[i] is in 1..maxLen. */
+  maxLen: number;
+  ids: Int32Array;
+  offsets: Int32Array;
+  lengths: Int32Array;
+  labels: Int32Array;
+  /** Token count before truncation (0 for an empty text), for length statistics. */
+  fullLengths: Int32Array;
+  /** Number of <unk> ids in `ids` (after truncation). */
+  unkCount: number;
+}

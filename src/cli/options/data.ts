@@ -1,0 +1,72 @@
+/**
+ * The data options shared by `rnnlab data`, `train` and `experiment`: addDataOptions(cmd) declares them,
+ * parseDataOptions(cmd.opts()) validates them (zod) into typed values, and toLoadOptions / toPrepareOptions turn
+ * them into the data layer's option objects. Commander hands every value over as a string; the schema coerces.
+ */
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { UserError } from '../../util/errors.ts';
+import type { LoadOptions, PrepareOptions, DataProgress } from '../../data/index.ts';
+
+export const dataOptionsSchema = z.object({
+  dataset: z.string().min(1).default('imdb'),
+  test: z.string().min(1).optional(),
+  textColumn: z.string().min(1).default('text'),
+  labelColumn: z.string().min(1).default('label'),
+  valSplit: z.coerce.number().min(0).lt(1).default(0.1),
+  limit: z.coerce.number().int().min(1).optional(),
+  vocabSize: z.coerce.number().int().min(2).default(25_000),
+  minFreq: z.coerce.number().int().min(1).default(1),
+  maxLen: z.coerce.number().int().min(1).default(200),
+  truncate: z.enum(['head', 'tail']).default('head'),
+  seed: z.coerce.number().int().min(0).max(0xffffffff).default(0),
+});
+
+export type DataOptions = z.infer<typeof dataOptionsSchema>;
+
+/** Adds the data options to a command. Pass { seed: false } if the command declares its own --seed. */
+export function addDataOptions(cmd: Command, opts: { seed?: boolean } = {}): Command {
+  cmd
+    .option('--dataset <imdb|path>', "'imdb' (downloaded/cached; env RNNLAB_IMDB=path overrides) or a path: IMDB .tar.gz or folder, CSV, JSONL, or a folder with one sub-folder per class", 'imdb')
+    .option('--test <path>', 'separate test file/folder (default: the data set\'s own test split, else a seeded stratified 20 %)')
+    .option('--text-column <name>', 'CSV column / JSON field holding the text', 'text')
+    .option('--label-column <name>', 'CSV column / JSON field holding the label', 'label')
+    .option('--val-split <fraction>', 'share of the training data held out for validation (seeded, stratified)', '0.1')
+    .option('--limit <n>', 'use a stratified subset of n training and n test examples (before the val split)')
+    .option('--vocab-size <n>', 'maximum vocabulary size, counting <pad> and <unk>', '25000')
+    .option('--min-freq <n>', 'minimum training-set count for a token to enter the vocabulary', '1')
+    .option('--max-len <n>', 'truncate every text to n tokens', '200')
+    .option('--truncate <head|tail>', "what to keep when truncating: 'head' = the first max-len tokens, 'tail' = the last", 'head');
+  if (opts.seed ?? true) cmd.option('--seed <n>', 'random seed (splits, shuffling, initialisation)', '0');
+  return cmd;
+}
+
+const FLAG: Record<string, string> = {
+  dataset: '--dataset', test: '--test', textColumn: '--text-column', labelColumn: '--label-column', valSplit: '--val-split',
+  limit: '--limit', vocabSize: '--vocab-size', minFreq: '--min-freq', maxLen: '--max-len', truncate: '--truncate', seed: '--seed',
+};
+
+/** Validates commander's option values; a bad value is a one-line UserError naming the flag. */
+export function parseDataOptions(raw: Record<string, unknown>): DataOptions {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(FLAG)) if (raw[key] !== undefined) picked[key] = raw[key];
+  const r = dataOptionsSchema.safeParse(picked);
+  if (!r.success) {
+    // z.prettifyError gives "✖ message\n  → at path" per issue; keep it on one line and name the flag.
+    const msg = z.prettifyError(r.error).split('\n').map((l) => l.trim()).filter(Boolean).join(' ')
+      .replace(/→ at (\w+)/g, (_, k: string) => `(${FLAG[k] ?? k})`).replace(/✖ /g, '');
+    throw new UserError(`bad data option: ${msg}`);
+  }
+  return r.data;
+}
+
+export function toLoadOptions(o: DataOptions, onProgress?: (p: DataProgress) => void): LoadOptions {
+  return {
+    dataset: o.dataset, test: o.test, textColumn: o.textColumn, labelColumn: o.labelColumn,
+    valSplit: o.valSplit, seed: o.seed, limit: o.limit, onProgress,
+  };
+}
+
+export function toPrepareOptions(o: DataOptions, onProgress?: (p: DataProgress) => void): PrepareOptions {
+  return { maxSize: o.vocabSize, minFreq: o.minFreq, maxLen: o.maxLen, truncate: o.truncate, onProgress };
+}

@@ -1,0 +1,185 @@
+/**
+ * loadDataset: any supported source → LoadedData (texts + class indices, split into train / val / test).
+ *
+ * `dataset` is 'imdb' (the default: env RNNLAB_IMDB, the cache, or a download; see download.ts) or a path,
+ * detected by content and layout:
+ *  - a gzip or tar file → an IMDB archive (must have the aclImdb layout);
+ *  - a folder with train/pos or train/neg (optionally under aclImdb/) → an extracted IMDB folder;
+ *  - a folder with train/ and test/ sub-folders, each holding one sub-folder per class → those splits;
+ *  - any other folder → one sub-folder per class, one file per example;
+ *  - *.jsonl / *.ndjson, or a file whose first character is `{` → JSON lines;
+ *  - anything else → CSV (header row; --text-column / --label-column, defaults text / label).
+ *
+ * Splits:
+ *  - test: the data set's own (IMDB, train/test folders), `test` (a second file or folder), or else a seeded,
+ *    stratified TEST_FRACTION (0.2) of the data.
+ *  - limit N: a seeded, stratified subset of N training and N test examples, taken before the val split.
+ *  - val: a seeded, stratified `valSplit` (default 0.1) of the (limited) training data.
+ * Labels: see labels.ts (IMDB neg = 0, pos = 1; otherwise numeric or code-point order).
+ * Checks: sanity.ts's checkSplits runs on the result: a single-class (or empty train/test) split throws a
+ * UserError; warnings (a class above 90 %, a missing class) are returned in `warnings`.
+ */
+import { existsSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { UserError } from '../util/errors.ts';
+import { epochSeed } from './batches.ts';
+import { locateImdb, type DownloadOptions, type Env } from './download.ts';
+import { readClassFolder, readCsvFile, readJsonlFile, type ColumnOptions, type RawExample } from './formats.ts';
+import { findImdbRoot, IMDB_LABELS, readImdbArchive, readImdbFolder, type ImdbSplits } from './imdb.ts';
+import { labelIndex, orderLabels } from './labels.ts';
+import { stratifiedSplit, stratifiedSubset } from './split.ts';
+import { checkSplits } from './sanity.ts';
+import type { DataProgress, Example, LoadedData } from './types.ts';
+
+/** Share of the data held out for testing when the data set has no test split of its own. */
+export const TEST_FRACTION = 0.2;
+
+export interface LoadOptions {
+  /** 'imdb' (default) or a path. */
+  dataset?: string;
+  /** A separate test file or folder (not for IMDB, which has its own). */
+  test?: string;
+  textColumn?: string;
+  labelColumn?: string;
+  /** Share of the training data held out for validation (default 0.1; 0 = no validation split). */
+  valSplit?: number;
+  seed?: number;
+  /** Use a stratified subset of at most `limit` training and `limit` test examples. */
+  limit?: number;
+  onProgress?: (p: DataProgress) => void;
+  /** Environment for RNNLAB_IMDB, XDG_CACHE_HOME, RNNLAB_IMDB_URL … (default process.env). */
+  env?: Env;
+  download?: DownloadOptions;
+}
+
+// Independent random streams for the three seeded choices, all derived from the one seed.
+const STREAM_TEST = 0x7e57;
+const STREAM_LIMIT_TRAIN = 0x1171;
+const STREAM_LIMIT_TEST = 0x1172;
+const STREAM_VAL = 0x0a1;
+
+function head(path: string, n: number): Buffer {
+  const buf = Buffer.alloc(n);
+  const fd = openSync(path, 'r');
+  try {
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isArchive(path: string): boolean {
+  const b = head(path, 512);
+  return (b[0] === 0x1f && b[1] === 0x8b) || b.subarray(257, 262).toString('latin1') === 'ustar';
+}
+
+function isDir(path: string): boolean {
+  return statSync(path).isDirectory();
+}
+
+function mustExist(path: string, what: string): void {
+  if (!existsSync(path)) {
+    throw new UserError(`${what} ${path}: no such file or folder; give 'imdb' or a path to an IMDB archive/folder, a CSV, a JSONL file or a folder per class`);
+  }
+}
+
+/** A non-IMDB file or folder → raw rows, or (for a train/test folder) two sets of rows. */
+function readRaw(path: string, cols: ColumnOptions): { train: RawExample[]; test?: RawExample[]; kind: string } {
+  if (isDir(path)) {
+    const train = join(path, 'train');
+    const test = join(path, 'test');
+    if (existsSync(train) && existsSync(test) && isDir(train) && isDir(test)) {
+      return { train: readClassFolder(train), test: readClassFolder(test), kind: 'folders train/ and test/, one sub-folder per class' };
+    }
+    return { train: readClassFolder(path), kind: 'folder, one sub-folder per class' };
+  }
+  const ext = extname(path).toLowerCase();
+  const firstChar = head(path, 256).toString('utf8').replace(/^\uFEFF/, '').trimStart()[0];
+  if (ext === '.jsonl' || ext === '.ndjson' || (ext !== '.csv' && firstChar === '{')) {
+    return { train: readJsonlFile(path, cols), kind: `JSONL (fields "${cols.textColumn}", "${cols.labelColumn}")` };
+  }
+  return { train: readCsvFile(path, cols), kind: `CSV (columns "${cols.textColumn}", "${cols.labelColumn}")` };
+}
+
+async function readImdb(path: string, onProgress?: (p: DataProgress) => void): Promise<ImdbSplits> {
+  if (isDir(path)) {
+    if (!findImdbRoot(path)) throw new UserError(`${path} is not an IMDB folder (no train/pos or train/neg inside)`);
+    return readImdbFolder(path, onProgress);
+  }
+  if (!isArchive(path)) throw new UserError(`${path} is not a .tar.gz or .tar archive; give the IMDB archive aclImdb_v1.tar.gz`);
+  return readImdbArchive(path, onProgress);
+}
+
+export async function loadDataset(opts: LoadOptions = {}): Promise<LoadedData> {
+  const t0 = performance.now();
+  const dataset = opts.dataset ?? 'imdb';
+  const seed = opts.seed ?? 0;
+  const valSplit = opts.valSplit ?? 0.1;
+  const cols: ColumnOptions = { textColumn: opts.textColumn ?? 'text', labelColumn: opts.labelColumn ?? 'label' };
+  if (!(valSplit >= 0 && valSplit < 1)) throw new UserError(`--val-split must be in [0, 1), got ${valSplit}`);
+  if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit >= 1)) {
+    throw new UserError(`--limit must be a positive integer, got ${opts.limit}`);
+  }
+
+  let name: string;
+  let description: string;
+  let labels: string[];
+  let train: Example[];
+  let test: Example[];
+
+  const imdbPath = dataset === 'imdb' ? undefined : dataset;
+  if (imdbPath !== undefined) mustExist(imdbPath, '--dataset');
+  const looksImdb = imdbPath === undefined
+    || (isDir(imdbPath) ? findImdbRoot(imdbPath) !== undefined : isArchive(imdbPath));
+
+  if (looksImdb) {
+    if (opts.test) throw new UserError('--test is not used with IMDB, which has its own test split; drop --test');
+    const located = imdbPath === undefined
+      ? await locateImdb(opts.env ?? process.env, { ...opts.download, onProgress: opts.onProgress })
+      : { path: imdbPath, origin: imdbPath };
+    const splits = await readImdb(located.path, opts.onProgress);
+    name = 'imdb';
+    description = `IMDB Large Movie Review Dataset (aclImdb v1) from ${located.origin}` + (splits.sha256 ? `, sha256 ${splits.sha256}` : '');
+    labels = [...IMDB_LABELS];
+    train = splits.train;
+    test = splits.test;
+  } else {
+    const path = imdbPath!;
+    const raw = readRaw(path, cols);
+    let rawTest = raw.test;
+    let testKind = '';
+    if (opts.test) {
+      if (rawTest) throw new UserError(`${path} already has a test/ folder; drop --test`);
+      mustExist(opts.test, '--test');
+      const t = readRaw(opts.test, cols);
+      rawTest = t.test ? [...t.train, ...t.test] : t.train;
+      testKind = `; test: ${opts.test}`;
+    }
+    labels = orderLabels(raw.train.map((r) => r.label));
+    const index = labelIndex(labels);
+    const toExample = (r: RawExample): Example => ({ text: r.text, label: index.get(r.label)!, id: r.id });
+    train = raw.train.map(toExample);
+    if (rawTest) {
+      const unseen = rawTest.find((r) => !index.has(r.label));
+      if (unseen) {
+        throw new UserError(`${unseen.id}: label ${JSON.stringify(unseen.label)} never occurs in the training data (labels: ${labels.join(', ')}); fix the label or the files`);
+      }
+      test = rawTest.map(toExample);
+    } else {
+      [train, test] = stratifiedSplit(train, TEST_FRACTION, epochSeed(seed, STREAM_TEST));
+      testKind = `; test: a seeded stratified ${TEST_FRACTION * 100} % of it`;
+    }
+    name = basename(path).replace(/\.(csv|jsonl|ndjson|json|txt)$/i, '') || path;
+    description = `${raw.kind} at ${path}${testKind}`;
+  }
+
+  if (opts.limit !== undefined) {
+    train = stratifiedSubset(train, opts.limit, epochSeed(seed, STREAM_LIMIT_TRAIN));
+    test = stratifiedSubset(test, opts.limit, epochSeed(seed, STREAM_LIMIT_TEST));
+  }
+  const [trainRest, val] = stratifiedSplit(train, valSplit, epochSeed(seed, STREAM_VAL));
+  const data = { name, description, labels, train: trainRest, val, test, loadSeconds: 0, warnings: [] as string[] };
+  data.warnings = checkSplits(data).warnings; // a single-class or empty split throws here, before any training
+  data.loadSeconds = (performance.now() - t0) / 1000;
+  return data;
+}
