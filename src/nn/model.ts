@@ -1,0 +1,329 @@
+/**
+ * RnnClassifier: the whole network, forward and backward, over one padded batch.
+ *
+ *   tokens ──embedding──▶ x₀ [N, E]            (packed time-major, see packing.ts)
+ *          ──layer 0 (fwd ‖ rev)──▶ out₀ [N, D]   ──dropout──▶ …   (dropout between layers, not after the last)
+ *          ──layer L−1──▶ out_{L−1} [N, D]
+ *          ──pool (last | mean | max)──▶ feat [B, D]  ──dropout──▶  ──fc──▶ logits [B, outDim]
+ *
+ * D = hidden · directions; outDim = 1 for two classes (one logit, BCE-with-logits), else numClasses.
+ * Parameters are named, shaped and ordered like the PyTorch state_dict of
+ *   nn.Embedding(V, E) → nn.RNN/GRU/LSTM(E, H, numLayers, batch_first, bidirectional) → nn.Linear(D, outDim)
+ * so weights can be exchanged with PyTorch one-to-one (see scripts/torch-ref-nn.py).
+ *
+ * All work buffers are allocated for the largest (batch size × padded length) seen and reused; forward() saves
+ * what backward() needs in them, so backward() must follow its forward() (once) before the next forward().
+ */
+import { UserError } from '../util/errors.ts';
+import { Rng } from '../util/rng.ts';
+import type { Batch } from '../data/types.ts';
+import { makeParam, type Param } from './param.ts';
+import { packLayout, type PackedLayout } from './packing.ts';
+import { embeddingBackward, embeddingForward } from './embedding.ts';
+import { DirBuffers, Rows, type DirCall, type DirWeights } from './recurrent.ts';
+import { rnnBackward, rnnForward } from './rnn.ts';
+import { gruBackward, gruForward } from './gru.ts';
+import { lstmBackward, lstmForward } from './lstm.ts';
+import { dropoutBackward, dropoutForward } from './dropout.ts';
+import { poolBackward, poolForward, type Pooling } from './pooling.ts';
+import { linearBackward, linearForward } from './linear.ts';
+
+export type Arch = 'rnn' | 'gru' | 'lstm';
+export type { Pooling } from './pooling.ts';
+
+export interface ModelConfig {
+  arch: Arch;
+  vocabSize: number;
+  embed: number;
+  hidden: number;
+  numLayers: number;
+  bidirectional: boolean;
+  /** Dropout probability between recurrent layers and before the linear head (0 = none). */
+  dropout: number;
+  numClasses: number;
+  pooling: Pooling;
+}
+
+/** Gate blocks per cell: rows of weight_ih are G·hidden. */
+export const GATES: Record<Arch, number> = { rnn: 1, gru: 3, lstm: 4 };
+
+type CellFn = (c: DirCall) => void;
+type CellBackFn = (c: DirCall, dOut: Rows, dx: Float32Array | null, dxBeta: 0 | 1) => void;
+const CELLS: Record<Arch, { forward: CellFn; backward: CellBackFn }> = {
+  rnn: { forward: rnnForward, backward: rnnBackward },
+  gru: { forward: gruForward, backward: gruBackward },
+  lstm: { forward: lstmForward, backward: lstmBackward },
+};
+
+/** Throws a UserError naming the first invalid field of a model config. */
+export function validateModelConfig(c: ModelConfig): void {
+  const posInt = (v: number, name: string): void => {
+    if (!(Number.isInteger(v) && v >= 1)) throw new UserError(`model ${name} must be a positive integer, got ${v}`);
+  };
+  if (!(c.arch in GATES)) throw new UserError(`unknown architecture '${c.arch}'; use rnn, gru or lstm`);
+  posInt(c.vocabSize, 'vocabSize');
+  posInt(c.embed, 'embed');
+  posInt(c.hidden, 'hidden');
+  posInt(c.numLayers, 'numLayers');
+  if (!(Number.isInteger(c.numClasses) && c.numClasses >= 2)) {
+    throw new UserError(`numClasses must be an integer ≥ 2, got ${c.numClasses}; a classifier needs two labels`);
+  }
+  if (!(c.dropout >= 0 && c.dropout < 1)) throw new UserError(`dropout must be in [0, 1), got ${c.dropout}`);
+  if (c.pooling !== 'last' && c.pooling !== 'mean' && c.pooling !== 'max') {
+    throw new UserError(`unknown pooling '${c.pooling}'; use last, mean or max`);
+  }
+}
+
+interface Layer {
+  /** One entry per direction (forward, then reverse). */
+  dirs: { w: DirWeights; params: Param[] }[];
+  inDim: number;
+}
+
+export class RnnClassifier {
+  readonly config: ModelConfig;
+  readonly params: Param[] = [];
+  /** 1 for binary (one logit), numClasses otherwise. */
+  readonly outDim: number;
+  private readonly dirs: number;
+  private readonly D: number;
+  private readonly embedding: Param;
+  private readonly layers: Layer[] = [];
+  private readonly fcW: Param;
+  private readonly fcB: Param;
+  /** Default dropout stream when forward() is given no Rng. */
+  private readonly dropRng: Rng;
+
+  // ---- work buffers (see ensureCapacity) ----
+  private capRows = 0;
+  private capB = 0;
+  private lay: PackedLayout | undefined;
+  private ids = new Int32Array(0);
+  private emb = new Float32Array(0);
+  private outs: Float32Array[] = [];
+  private outRows: Rows[][] = [];
+  private drops: Float32Array[] = [];
+  private masks: Float32Array[] = [];
+  private dirBufs: DirBuffers[][] = [];
+  private dA = new Float32Array(0);
+  private dB = new Float32Array(0);
+  private dARows: Rows[] = [];
+  private dBRows: Rows[] = [];
+  private dEmb = new Float32Array(0);
+  private feat = new Float32Array(0);
+  private featDrop = new Float32Array(0);
+  private featMask = new Float32Array(0);
+  private dFeat = new Float32Array(0);
+  private argmax = new Int32Array(0);
+  private logits = new Float32Array(0);
+
+  // ---- what the last forward() did, for backward() ----
+  private calls: DirCall[][] = [];
+  private lastB = 0;
+  private lastDropout = false;
+  private pendingBackward = false;
+
+  constructor(config: ModelConfig, seed: number) {
+    validateModelConfig(config);
+    this.config = { ...config };
+    const { arch, vocabSize: V, embed: E, hidden: H, numLayers, bidirectional, numClasses } = config;
+    this.dirs = bidirectional ? 2 : 1;
+    this.D = H * this.dirs;
+    this.outDim = numClasses === 2 ? 1 : numClasses;
+    const G = GATES[arch];
+
+    this.embedding = this.add(makeParam('embedding.weight', [V, E]));
+    for (let k = 0; k < numLayers; k++) {
+      const inDim = k === 0 ? E : this.D;
+      const layer: Layer = { dirs: [], inDim };
+      for (let d = 0; d < this.dirs; d++) {
+        const sfx = `_l${k}${d === 1 ? '_reverse' : ''}`;
+        const wIh = this.add(makeParam(`rnn.weight_ih${sfx}`, [G * H, inDim]));
+        const wHh = this.add(makeParam(`rnn.weight_hh${sfx}`, [G * H, H]));
+        const bIh = this.add(makeParam(`rnn.bias_ih${sfx}`, [G * H]));
+        const bHh = this.add(makeParam(`rnn.bias_hh${sfx}`, [G * H]));
+        layer.dirs.push({
+          params: [wIh, wHh, bIh, bHh],
+          w: {
+            wIh: wIh.data, wHh: wHh.data, bIh: bIh.data, bHh: bHh.data,
+            gwIh: wIh.grad, gwHh: wHh.grad, gbIh: bIh.grad, gbHh: bHh.grad,
+          },
+        });
+      }
+      this.layers.push(layer);
+    }
+    this.fcW = this.add(makeParam('fc.weight', [this.outDim, this.D]));
+    this.fcB = this.add(makeParam('fc.bias', [this.outDim]));
+
+    // PyTorch default init, drawn in state_dict order from the seeded stream.
+    const rng = new Rng(seed);
+    const e = this.embedding.data;
+    for (let i = 0; i < e.length; i++) e[i] = rng.normal();
+    const rb = 1 / Math.sqrt(H);
+    for (const layer of this.layers) {
+      for (const dir of layer.dirs) for (const p of dir.params) fillUniform(p.data, rb, rng);
+    }
+    const fb = 1 / Math.sqrt(this.D);
+    fillUniform(this.fcW.data, fb, rng);
+    fillUniform(this.fcB.data, fb, rng);
+    this.dropRng = rng.fork();
+  }
+
+  /** Total number of scalar parameters. */
+  get numParams(): number {
+    return this.params.reduce((s, p) => s + p.data.length, 0);
+  }
+
+  zeroGrad(): void {
+    for (const p of this.params) p.grad.fill(0);
+  }
+
+  /**
+   * Logits [batch.size × outDim] in batch order (a reused buffer: copy it if you keep it past the next call).
+   * training = true applies dropout (drawing masks from `rng`, or the model's own stream).
+   */
+  forward(batch: Batch, training: boolean, rng?: Rng): Float32Array {
+    const { hidden: H, embed: E, vocabSize: V, arch, pooling, dropout: p } = this.config;
+    const B = batch.size;
+    if (batch.tokens.length < B * batch.maxLen || batch.lengths.length < B) {
+      throw new UserError(`malformed batch: ${batch.tokens.length} tokens for size ${B} × maxLen ${batch.maxLen}`);
+    }
+    const lay = packLayout(batch.lengths, B, batch.maxLen, this.lay);
+    this.lay = lay;
+    this.ensureCapacity(B, Math.max(lay.N, B * batch.maxLen));
+    const N = lay.N;
+    const D = this.D;
+    const useDropout = training && p > 0;
+    const r = rng ?? this.dropRng;
+
+    embeddingForward(this.emb, this.ids, this.embedding.data, V, E, batch.tokens, batch.maxLen, lay);
+    let x: Float32Array = this.emb;
+    const cell = CELLS[arch];
+    this.calls = [];
+    for (let k = 0; k < this.layers.length; k++) {
+      const layer = this.layers[k]!;
+      const calls: DirCall[] = [];
+      for (let d = 0; d < this.dirs; d++) {
+        const c: DirCall = {
+          lay, reverse: d === 1, H, inDim: layer.inDim, x, w: layer.dirs[d]!.w,
+          out: this.outRows[k]![d]!, buf: this.dirBufs[k]![d]!,
+        };
+        cell.forward(c);
+        calls.push(c);
+      }
+      this.calls.push(calls);
+      x = this.outs[k]!;
+      if (useDropout && k < this.layers.length - 1) {
+        dropoutForward(this.drops[k]!, x, this.masks[k]!, N * D, p, r);
+        x = this.drops[k]!;
+      }
+    }
+
+    poolForward(pooling, this.feat, this.outs[this.layers.length - 1]!, lay, H, this.dirs, this.argmax);
+    let f: Float32Array = this.feat;
+    if (useDropout) {
+      dropoutForward(this.featDrop, f, this.featMask, B * D, p, r);
+      f = this.featDrop;
+    }
+    const logits = this.logits.length === B * this.outDim ? this.logits : this.logits.subarray(0, B * this.outDim);
+    linearForward(logits, f, this.fcW.data, this.fcB.data, B, D, this.outDim);
+    this.lastB = B;
+    this.lastDropout = useDropout;
+    this.pendingBackward = true;
+    return logits;
+  }
+
+  /** Accumulates d(loss)/d(params) into param.grad, given d(loss)/d(logits) of the last forward(). */
+  backward(dLogits: Float32Array): void {
+    if (!this.pendingBackward || !this.lay) throw new Error('RnnClassifier.backward() needs a forward() first (once per forward)');
+    this.pendingBackward = false;
+    const { hidden: H, embed: E, arch, pooling } = this.config;
+    const lay = this.lay;
+    const B = this.lastB;
+    const D = this.D;
+    const N = lay.N;
+    const L = this.layers.length;
+
+    const fIn = this.lastDropout ? this.featDrop : this.feat;
+    linearBackward(this.dFeat, this.fcW.grad, this.fcB.grad, dLogits, fIn, this.fcW.data, B, D, this.outDim);
+    if (this.lastDropout) dropoutBackward(this.dFeat, this.dFeat, this.featMask, B * D);
+
+    // dOut of the current layer lives in one of two ping-pong buffers; its dx goes to the other.
+    let dCur: Float32Array = this.dA;
+    let dCurRows = this.dARows;
+    let dNext: Float32Array = this.dB;
+    let dNextRows = this.dBRows;
+    poolBackward(pooling, dCur, this.dFeat, lay, H, this.dirs, this.argmax);
+    const cell = CELLS[arch];
+    for (let k = L - 1; k >= 0; k--) {
+      const dx = k > 0 ? dNext : this.dEmb;
+      for (let d = 0; d < this.dirs; d++) cell.backward(this.calls[k]![d]!, dCurRows[d]!, dx, d === 0 ? 0 : 1);
+      if (k > 0) {
+        if (this.lastDropout) dropoutBackward(dNext, dNext, this.masks[k - 1]!, N * D);
+        [dCur, dNext] = [dNext, dCur];
+        [dCurRows, dNextRows] = [dNextRows, dCurRows];
+      }
+    }
+    embeddingBackward(this.embedding.grad, this.dEmb, this.ids, N, E);
+  }
+
+  private add(p: Param): Param {
+    this.params.push(p);
+    return p;
+  }
+
+  /** (Re)allocates the work buffers when a batch needs more rows or sequences than the current ones hold. */
+  private ensureCapacity(B: number, rows: number): void {
+    const { hidden: H, embed: E, arch } = this.config;
+    const D = this.D;
+    if (B > this.capB) {
+      this.capB = B;
+      this.feat = new Float32Array(B * D);
+      this.featDrop = new Float32Array(B * D);
+      this.featMask = new Float32Array(B * D);
+      this.dFeat = new Float32Array(B * D);
+      this.argmax = new Int32Array(B * D);
+      this.capRows = 0; // DirBuffers hold per-sequence scratch too: rebuild them below
+    }
+    // A smaller (last) batch gets a view of the logits buffer, see forward().
+    if (this.logits.length < B * this.outDim) this.logits = new Float32Array(B * this.outDim);
+    if (rows <= this.capRows) return;
+    this.capRows = rows;
+    this.ids = new Int32Array(rows);
+    this.emb = new Float32Array(rows * E);
+    this.dEmb = new Float32Array(rows * E);
+    this.dA = new Float32Array(rows * D);
+    this.dB = new Float32Array(rows * D);
+    this.dARows = [];
+    this.dBRows = [];
+    for (let d = 0; d < this.dirs; d++) {
+      this.dARows.push(new Rows(this.dA.subarray(d * H), D));
+      this.dBRows.push(new Rows(this.dB.subarray(d * H), D));
+    }
+    this.outs = [];
+    this.outRows = [];
+    this.drops = [];
+    this.masks = [];
+    this.dirBufs = [];
+    const G = GATES[arch];
+    for (let k = 0; k < this.layers.length; k++) {
+      const out = new Float32Array(rows * D);
+      this.outs.push(out);
+      const rs: Rows[] = [];
+      const bufs: DirBuffers[] = [];
+      for (let d = 0; d < this.dirs; d++) {
+        rs.push(new Rows(out.subarray(d * H), D));
+        bufs.push(new DirBuffers(G, H, rows, this.capB, arch));
+      }
+      this.outRows.push(rs);
+      this.dirBufs.push(bufs);
+      const between = this.config.dropout > 0 && k < this.layers.length - 1;
+      this.drops.push(new Float32Array(between ? rows * D : 0));
+      this.masks.push(new Float32Array(between ? rows * D : 0));
+    }
+  }
+}
+
+function fillUniform(a: Float32Array, bound: number, rng: Rng): void {
+  for (let i = 0; i < a.length; i++) a[i] = rng.uniform(-bound, bound);
+}

@@ -1,0 +1,175 @@
+/**
+ * What the three cell files (rnn.ts, gru.ts, lstm.ts) share: the arguments of a one-direction, one-layer pass over a
+ * packed batch, its preallocated buffers, and the pieces of work that do not depend on the cell equations
+ * (the big input-projection GEMM before the time loop, the big weight-gradient GEMMs after it).
+ *
+ * Data layout (see packing.ts): every sequence tensor is packed time-major, row r = (step t, sorted sequence j).
+ * Gate blocks follow PyTorch's row order of weight_ih / weight_hh: LSTM (i, f, g, o), GRU (r, z, n), RNN (one block).
+ *
+ * Masking falls out of the layout:
+ *  - forward direction, step t: the previous state of row j is row j of step t−1 (it exists because lengths are
+ *    sorted, so batchSizes[t−1] ≥ batchSizes[t]); at t = 0 it is zero.
+ *  - reverse direction, step t (processed from T−1 down to 0): the previous state of row j is row j of step t+1
+ *    if that sequence is still running there (j < batchSizes[t+1]), otherwise zero — so each sequence starts from a
+ *    zero state at its own last valid step, exactly as PyTorch's packed reverse direction does.
+ * In both cases the rows with a previous state are a prefix 0..mPrev−1 of the step's rows, so the per-step
+ * recurrent GEMM is simply run on mPrev rows.
+ */
+import { sgemm } from './blas.ts';
+import type { PackedLayout } from './packing.ts';
+
+/** The four tensors of one direction of one layer, with their gradients (PyTorch shapes, row-major). */
+export interface DirWeights {
+  wIh: Float32Array; // [G*H, inDim]
+  wHh: Float32Array; // [G*H, H]
+  bIh: Float32Array; // [G*H]
+  bHh: Float32Array; // [G*H]
+  gwIh: Float32Array;
+  gwHh: Float32Array;
+  gbIh: Float32Array;
+  gbHh: Float32Array;
+}
+
+/**
+ * Cached row views of a flat [rows, ld] buffer: `at(r)` is the subarray starting at row r. The time loops need a
+ * view per step (sgemm takes the matrix start as element 0); caching them keeps the loops allocation-free once
+ * the views of a buffer have been made.
+ */
+export class Rows {
+  private readonly cache: (Float32Array | undefined)[];
+  constructor(readonly buf: Float32Array, readonly ld: number) {
+    // preallocated (holey but dense) so lookups stay on V8's fast elements path
+    this.cache = new Array<Float32Array | undefined>(ld > 0 ? Math.ceil(buf.length / ld) + 1 : 0);
+  }
+  at(r: number): Float32Array {
+    let v = this.cache[r];
+    if (v === undefined) {
+      v = this.buf.subarray(r * this.ld);
+      this.cache[r] = v;
+    }
+    return v;
+  }
+}
+
+/** Preallocated work buffers of one direction of one layer; sized for `capRows` packed rows and `capB` sequences. */
+export class DirBuffers {
+  /** [capRows, G*H]: forward writes gate activations here; backward overwrites them with pre-activation grads. */
+  readonly gates: Rows;
+  /** [capRows, H]: the previous hidden state of every row (zero where there is none), kept for dW_hh. */
+  readonly hPrev: Rows;
+  /** [capRows, H]: LSTM cell state c; GRU W_hn·h + b_hn (overwritten by its gradient in backward); RNN unused. */
+  readonly aux: Rows;
+  /** [capB, G*H]: GRU's per-step W_hh·h (RNN/LSTM accumulate straight into `gates`). */
+  readonly scratch: Float32Array;
+  /** [capB, H]: gradient flowing into the previous step's h (and c for the LSTM) during backward. */
+  readonly dhRec: Float32Array;
+  readonly dcRec: Float32Array;
+
+  constructor(readonly G: number, readonly H: number, readonly capRows: number, readonly capB: number,
+    kind: 'rnn' | 'gru' | 'lstm') {
+    this.gates = new Rows(new Float32Array(capRows * G * H), G * H);
+    this.hPrev = new Rows(new Float32Array(capRows * H), H);
+    this.aux = new Rows(new Float32Array(kind === 'rnn' ? 0 : capRows * H), H);
+    this.scratch = new Float32Array(kind === 'gru' ? capB * G * H : 0);
+    this.dhRec = new Float32Array(capB * H);
+    this.dcRec = new Float32Array(kind === 'lstm' ? capB * H : 0);
+  }
+}
+
+/** Everything a one-direction pass needs. `out` is a view whose element 0 is this direction's first column. */
+export interface DirCall {
+  lay: PackedLayout;
+  reverse: boolean;
+  H: number;
+  inDim: number;
+  /** Layer input, packed [N, inDim]. */
+  x: Float32Array;
+  w: DirWeights;
+  /** Layer output rows: h of row r at out[r * ldOut + k] (ldOut = H * directions; both directions share rows). */
+  out: Rows;
+  buf: DirBuffers;
+}
+
+/** The packed step holding the previous state of step t, or −1 when there is none (first step processed). */
+export function prevStepOf(lay: PackedLayout, reverse: boolean, t: number): number {
+  if (!reverse) return t > 0 ? t - 1 : -1;
+  return t + 1 < lay.T ? t + 1 : -1;
+}
+
+/** How many of step t's rows (a prefix) have a previous state. */
+export function mPrevOf(lay: PackedLayout, reverse: boolean, t: number): number {
+  if (!reverse) return t > 0 ? lay.batchSizes[t]! : 0;
+  return t + 1 < lay.T ? lay.batchSizes[t + 1]! : 0;
+}
+
+/**
+ * Copies the previous hidden state of step t's rows into hPrev (zero for rows without one) and returns mPrev.
+ * The copy makes the recurrent GEMM's A operand contiguous and is what the single dW_hh GEMM reads afterwards.
+ */
+export function gatherPrev(c: DirCall, t: number): number {
+  const { lay, H, out, buf } = c;
+  const n = lay.batchSizes[t]!;
+  const r0 = lay.offsets[t]!;
+  const prevStep = prevStepOf(lay, c.reverse, t);
+  const mPrev = mPrevOf(lay, c.reverse, t);
+  const hp = buf.hPrev.buf;
+  const o = out.buf;
+  const ld = out.ld;
+  if (mPrev > 0) {
+    const p0 = lay.offsets[prevStep]!;
+    for (let j = 0; j < mPrev; j++) {
+      const dst = (r0 + j) * H;
+      const src = (p0 + j) * ld;
+      for (let k = 0; k < H; k++) hp[dst + k] = o[src + k]!;
+    }
+  }
+  hp.fill(0, (r0 + mPrev) * H, (r0 + n) * H);
+  return mPrev;
+}
+
+/**
+ * gates[r, :] = x[r, :] · W_ihᵀ + b_ih (+ foldHh · b_hh) for all N rows at once — the one big GEMM per layer and
+ * direction, done before the time loop. RNN and LSTM fold b_hh in here (it is added at every step either way);
+ * the GRU cannot for its n block (b_hn sits inside r ⊙ (…)), so it folds only the r and z parts.
+ */
+export function inputProjection(c: DirCall, G: number, hhBiasBlocks: number): void {
+  const { lay, H, inDim, x, w } = c;
+  const GH = G * H;
+  const N = lay.N;
+  const g = c.buf.gates.buf;
+  const foldEnd = hhBiasBlocks * H;
+  for (let r = 0; r < N; r++) {
+    const base = r * GH;
+    for (let q = 0; q < foldEnd; q++) g[base + q] = w.bIh[q]! + w.bHh[q]!;
+    for (let q = foldEnd; q < GH; q++) g[base + q] = w.bIh[q]!;
+  }
+  if (N > 0) sgemm(false, true, N, GH, inDim, 1, x, inDim, w.wIh, inDim, 1, g, GH);
+}
+
+/**
+ * After the backward time loop, with dGi = d(pre-activations) w.r.t. the input projection in `gates`:
+ *   dW_ih += dGiᵀ · X,   db_ih += Σ_rows dGi,   dX (+)= dGi · W_ih      (three GEMM-sized jobs over all N rows)
+ * The hidden-side gradients (dW_hh, db_hh) are cell specific for the GRU, so cells do those themselves.
+ */
+export function inputGrads(c: DirCall, G: number, dx: Float32Array | null, dxBeta: 0 | 1): void {
+  const { lay, inDim, x, w } = c;
+  const GH = G * c.H;
+  const N = lay.N;
+  const dG = c.buf.gates.buf;
+  if (N === 0) return;
+  sgemm(true, false, GH, inDim, N, 1, dG, GH, x, inDim, 1, w.gwIh, inDim);
+  addColumnSums(w.gbIh, dG, N, GH, 0, GH);
+  if (dx) sgemm(false, false, N, inDim, GH, 1, dG, GH, w.wIh, inDim, dxBeta, dx, inDim);
+}
+
+/** acc[q] += Σ_r m[r*ld + q] for columns q in [c0, c1). */
+export function addColumnSums(acc: Float32Array, m: Float32Array, rows: number, ld: number, c0: number, c1: number): void {
+  for (let r = 0; r < rows; r++) {
+    const base = r * ld;
+    for (let q = c0; q < c1; q++) acc[q] += m[base + q]!;
+  }
+}
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
