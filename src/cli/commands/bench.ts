@@ -1,4 +1,162 @@
+/**
+ * `rnnlab bench`: times full training steps of one configuration (see src/bench/step.ts).
+ * `rnnlab bench-suite` (`npm run bench`): the fixed workloads W1/W2 × lstm/gru/rnn, each in a fresh process, against
+ * PyTorch when available (see src/bench/suite.ts).
+ */
 import type { Command } from 'commander';
+import { UserError } from '../../util/errors.ts';
+import { writeJsonAtomic, writeFileAtomic } from '../../util/fs.ts';
+import { runBench, stepGemmFlops } from '../../bench/step.ts';
+import {
+  ARCHS, WORKLOADS, formatMarkdown, runRnnlab, runTorch, torchVersion, type SuiteReport, type SuiteRow,
+} from '../../bench/suite.ts';
+import { systemInfo, blasLine } from '../../bench/system.ts';
+import { setBlasThreads } from '../../nn/blas.ts';
+import type { Arch } from '../../nn/model.ts';
 
-/** Registers `rnnlab bench` (not written yet: registers nothing). */
-export function register(_program: Command): void {}
+function int(raw: string, what: string, min = 1): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new UserError(`${what} must be an integer ≥ ${min}, got '${raw}'`);
+  return n;
+}
+
+function arch(raw: string): Arch {
+  if (!(ARCHS as readonly string[]).includes(raw)) {
+    throw new UserError(`unknown --arch '${raw}'; use one of ${ARCHS.join(', ')}`);
+  }
+  return raw as Arch;
+}
+
+interface BenchOptions {
+  arch: string; batchSize: string; maxLen: string; embed: string; hidden: string; layers: string;
+  steps: string; warmup: string; threads?: string; json?: boolean; profile?: boolean;
+}
+
+interface SuiteOptions {
+  workloads: string; archs: string; steps?: string; warmup?: string; threads: string; quick?: boolean;
+  torch: boolean; python: string; out?: string; md?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('bench')
+    .description('time full training steps (forward + backward + Adam) on random tokens')
+    .option('--arch <arch>', 'lstm | gru | rnn', 'lstm')
+    .option('--batch-size <n>', 'sequences per batch', '64')
+    .option('--max-len <n>', 'sequence length (every sequence is full length)', '200')
+    .option('--embed <n>', 'embedding size', '128')
+    .option('--hidden <n>', 'hidden size', '128')
+    .option('--layers <n>', 'stacked layers', '1')
+    .option('--steps <n>', 'timed steps', '10')
+    .option('--warmup <n>', 'untimed steps first', '2')
+    .option('--threads <n>', 'BLAS threads (default: RNNLAB_BLAS_THREADS, else the library default)')
+    .option('--json', 'print one JSON object')
+    .option('--profile', 'also report time per phase and inside sgemm, by GEMM shape')
+    .action((o: BenchOptions) => {
+      const cfg = {
+        arch: arch(o.arch), batchSize: int(o.batchSize, '--batch-size'), maxLen: int(o.maxLen, '--max-len'),
+        embed: int(o.embed, '--embed'), hidden: int(o.hidden, '--hidden'), layers: int(o.layers, '--layers'),
+        steps: int(o.steps, '--steps'), warmup: int(o.warmup, '--warmup', 0),
+        threads: o.threads === undefined ? undefined : int(o.threads, '--threads'),
+        profile: o.profile === true,
+      };
+      if (cfg.threads !== undefined) setBlasThreads(cfg.threads);
+      if (!o.json) {
+        process.stderr.write(`bench ${cfg.arch} B${cfg.batchSize} T${cfg.maxLen} E${cfg.embed} H${cfg.hidden} ` +
+          `L${cfg.layers}: ${cfg.warmup} warm-up + ${cfg.steps} timed steps, ` +
+          `${(stepGemmFlops(cfg) / 1e9).toFixed(2)} GEMM GFLOP/step\n`);
+      }
+      const r = runBench(cfg, o.json ? undefined : (done, total) => process.stderr.write(`\r  step ${done}/${total}`));
+      if (o.json) {
+        process.stdout.write(JSON.stringify(r) + '\n');
+        return;
+      }
+      process.stderr.write('\n');
+      process.stdout.write([
+        `median ${r.msPerStep.toFixed(1)} ms/step (min ${r.msPerStepMin.toFixed(1)}, mean ${r.msPerStepMean.toFixed(1)})`,
+        `GEMM   ${r.gflops.toFixed(2)} GFLOP/s (${r.gflopPerStep.toFixed(2)} GFLOP/step)`,
+        `RSS    ${r.peakRssMb.toFixed(0)} MB peak`,
+        `BLAS   ${blasLine(r.blas)}`,
+        `phases (median ms): zeroGrad ${r.phases.zeroGrad.toFixed(1)}, forward ${r.phases.forward.toFixed(1)}, ` +
+          `loss ${r.phases.loss.toFixed(2)}, backward ${r.phases.backward.toFixed(1)}, ` +
+          `optimizer ${r.phases.optimizer.toFixed(1)}`,
+      ].join('\n') + '\n');
+      if (r.gemm) {
+        const g = r.gemm;
+        process.stdout.write(`sgemm  ${g.msPerStep.toFixed(1)} ms/step (${(100 * g.msPerStep / r.msPerStepMean).toFixed(0)}% ` +
+          `of the mean step); by shape, per step:\n`);
+        for (const s of g.shapes.slice(0, 12)) {
+          process.stdout.write(`  ${s.shape.padEnd(22)} ${String(Math.round(s.calls)).padStart(6)} calls ` +
+            `${s.ms.toFixed(1).padStart(8)} ms ${(s.flops / s.ms / 1e6).toFixed(1).padStart(7)} GFLOP/s\n`);
+        }
+      }
+    });
+
+  program
+    .command('bench-suite')
+    .description('benchmark workloads W1/W2 for lstm, gru, rnn (fresh process each) against PyTorch if available')
+    .option('--workloads <list>', `comma-separated subset of ${WORKLOADS.map((w) => w.id).join(',')}`,
+      WORKLOADS.map((w) => w.id).join(','))
+    .option('--archs <list>', 'comma-separated subset of lstm,gru,rnn', ARCHS.join(','))
+    .option('--steps <n>', 'timed steps for every workload (default: 10 for W1, 3 for W2)')
+    .option('--warmup <n>', 'warm-up steps for every workload (default: 2 for W1, 1 for W2)')
+    .option('--quick', 'a fast smoke run: 1 warm-up step, then 3 timed steps (W1) or 1 (W2)')
+    .option('--threads <n>', 'threads for both rnnlab (BLAS) and PyTorch', '2')
+    .option('--no-torch', 'skip the PyTorch baseline')
+    .option('--python <path>', 'Python interpreter with torch for the baseline', '/usr/bin/python3')
+    .option('--out <file>', 'also write the results as JSON to this file')
+    .option('--md <file>', 'also write the markdown table to this file')
+    .action(async (o: SuiteOptions) => {
+      const ids = o.workloads.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+      const workloads = ids.map((id) => {
+        const w = WORKLOADS.find((x) => x.id === id);
+        if (!w) throw new UserError(`unknown workload '${id}'; use ${WORKLOADS.map((x) => x.id).join(', ')}`);
+        return w;
+      });
+      const archs = o.archs.split(',').map((s) => arch(s.trim()));
+      const threads = int(o.threads, '--threads');
+      const stepsOverride = o.steps !== undefined ? int(o.steps, '--steps') : undefined;
+      const warmupOverride = o.warmup !== undefined ? int(o.warmup, '--warmup', 0) : undefined;
+      setBlasThreads(threads); // so the BLAS line in the report shows what the children use
+      const tv = o.torch ? torchVersion(o.python) : null;
+      if (o.torch && !tv) process.stderr.write(`bench-suite: ${o.python} cannot import torch; no PyTorch baseline\n`);
+      const rows: SuiteRow[] = [];
+      for (const w of workloads) {
+        for (const a of archs) {
+          const steps = stepsOverride ?? (o.quick ? w.quickSteps : w.steps);
+          const warmup = warmupOverride ?? (o.quick ? w.quickWarmup : w.warmup);
+          const config = {
+            batchSize: w.batchSize, maxLen: w.maxLen, embed: w.embed, hidden: w.hidden, layers: w.layers, steps, warmup,
+          };
+          process.stderr.write(`${w.id} ${a}: rnnlab…`);
+          const row: SuiteRow = { workload: w.id, arch: a, config, rnnlab: { error: 'not run' }, torch: null };
+          try {
+            row.rnnlab = await runRnnlab(w, a, steps, warmup, threads);
+            process.stderr.write(` ${row.rnnlab.msPerStep.toFixed(1)} ms/step`);
+          } catch (e) {
+            row.rnnlab = { error: (e as Error).message };
+            process.stderr.write(' error');
+          }
+          if (tv) {
+            process.stderr.write(', PyTorch…');
+            try {
+              row.torch = await runTorch(o.python, w, a, steps, warmup, threads);
+              process.stderr.write(` ${row.torch.msPerStep.toFixed(1)} ms/step`);
+            } catch (e) {
+              row.torch = { error: (e as Error).message };
+              process.stderr.write(' error');
+            }
+          }
+          process.stderr.write('\n');
+          rows.push(row);
+        }
+      }
+      const report: SuiteReport = {
+        date: new Date().toISOString(), system: systemInfo(), torchVersion: tv, threads, rows,
+      };
+      const md = formatMarkdown(report);
+      process.stdout.write(md);
+      if (o.out) writeJsonAtomic(o.out, report);
+      if (o.md) writeFileAtomic(o.md, md);
+    });
+}

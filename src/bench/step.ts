@@ -1,0 +1,193 @@
+/**
+ * The training-step benchmark behind `rnnlab bench`: times full steps (zeroGrad → forward → BCE loss → backward →
+ * Adam update) of the real RnnClassifier on random token ids, every sequence at full length T, binary labels.
+ *
+ * FLOP count (GEMM work only — the numbers a BLAS can speed up; embedding, gate non-linearities and Adam are not
+ * counted). For layer l with input width in_l (embed for l = 0, hidden·dirs after) and G gate blocks
+ * (rnn 1, gru 3, lstm 4), over N = B·T time-step rows:
+ *   forward   X·W_ihᵀ and h·W_hhᵀ              2·N·G·H·(in_l + H)
+ *   backward  dX = dG·W_ih, dh = dG·W_hh        2·N·G·H·(in_l + H)
+ *             dW_ih = dGᵀ·X, dW_hh = dGᵀ·h      2·N·G·H·(in_l + H)
+ * so per layer and direction 6·N·G·H·(in_l + H), plus the classifier head 6·B·(H·dirs)·outDim.
+ * (GRU's n-gate multiplies r ⊙ (W_hn·h + b_hn), which is still one G·H-wide recurrent product, as in PyTorch.)
+ */
+import { RnnClassifier, type Arch, type ModelConfig } from '../nn/model.ts';
+import { classificationLoss } from '../nn/loss.ts';
+import { blasInfo, setBlasThreads, setSgemmTiming, sgemmTimings, type BlasInfo, type SgemmShapeStats } from '../nn/blas.ts';
+import { createOptimizer } from '../optim/index.ts';
+import type { Batch } from '../data/types.ts';
+import { Rng } from '../util/rng.ts';
+import { median } from './gemm.ts';
+
+export const BENCH_VOCAB = 20000;
+
+export interface BenchConfig {
+  arch: Arch;
+  batchSize: number;
+  maxLen: number;
+  embed: number;
+  hidden: number;
+  layers: number;
+  /** timed steps */
+  steps: number;
+  /** untimed steps first (JIT warm-up, buffer allocation) */
+  warmup: number;
+  /** BLAS threads; undefined keeps the library's default (or RNNLAB_BLAS_THREADS) */
+  threads?: number;
+  seed?: number;
+  /** also time every sgemm call of the timed steps, by shape (adds ~0.1 µs per call) */
+  profile?: boolean;
+}
+
+/** Median milliseconds per step of each phase of the step. */
+export interface StepPhases {
+  zeroGrad: number;
+  forward: number;
+  loss: number;
+  backward: number;
+  optimizer: number;
+}
+
+export interface GemmProfile {
+  /** mean milliseconds per step spent inside sgemm */
+  msPerStep: number;
+  /** per call shape ("NT 64x512x128" = op(A) m×k · op(B) k×n with transposes), per step */
+  shapes: SgemmShapeStats[];
+}
+
+export interface BenchResult {
+  arch: Arch;
+  batchSize: number;
+  maxLen: number;
+  embed: number;
+  hidden: number;
+  layers: number;
+  vocab: number;
+  steps: number;
+  warmup: number;
+  threads: number;
+  /** median milliseconds per training step */
+  msPerStep: number;
+  msPerStepMin: number;
+  msPerStepMean: number;
+  /** GEMM GFLOP of one step (formula above) */
+  gflopPerStep: number;
+  /** gflopPerStep / median step time */
+  gflops: number;
+  /** process peak resident set size, MiB (process.resourceUsage().maxRSS) */
+  peakRssMb: number;
+  /** loss of the last step (a sanity check that the step computed something finite) */
+  lastLoss: number;
+  phases: StepPhases;
+  gemm?: GemmProfile;
+  blas: BlasInfo;
+}
+
+/** GEMM FLOPs of one forward+backward step (see the comment at the top of this file). */
+export function stepGemmFlops(cfg: {
+  arch: Arch; batchSize: number; maxLen: number; embed: number; hidden: number; layers: number;
+  bidirectional?: boolean; outDim?: number;
+}): number {
+  const G = cfg.arch === 'lstm' ? 4 : cfg.arch === 'gru' ? 3 : 1;
+  const dirs = cfg.bidirectional ? 2 : 1;
+  const N = cfg.batchSize * cfg.maxLen;
+  const H = cfg.hidden;
+  let flops = 0;
+  for (let l = 0; l < cfg.layers; l++) {
+    const inDim = l === 0 ? cfg.embed : H * dirs;
+    flops += dirs * 6 * N * G * H * (inDim + H);
+  }
+  flops += 6 * cfg.batchSize * H * dirs * (cfg.outDim ?? 1);
+  return flops;
+}
+
+/** A batch of random token ids 1..vocab−1 (0 is padding), all of length maxLen, with random 0/1 labels. */
+export function randomBatch(rng: Rng, size: number, maxLen: number, vocab: number): Batch {
+  const tokens = new Int32Array(size * maxLen);
+  for (let i = 0; i < tokens.length; i++) tokens[i] = 1 + rng.int(vocab - 1);
+  const lengths = new Int32Array(size).fill(maxLen);
+  const labels = new Int32Array(size);
+  for (let b = 0; b < size; b++) labels[b] = rng.int(2);
+  return { size, maxLen, tokens, lengths, labels };
+}
+
+export function runBench(cfg: BenchConfig, onStep?: (done: number, total: number) => void): BenchResult {
+  if (cfg.threads !== undefined) setBlasThreads(cfg.threads);
+  const seed = cfg.seed ?? 1;
+  const config: ModelConfig = {
+    arch: cfg.arch, vocabSize: BENCH_VOCAB, embed: cfg.embed, hidden: cfg.hidden, numLayers: cfg.layers,
+    bidirectional: false, dropout: 0, numClasses: 2, pooling: 'last',
+  };
+  const model = new RnnClassifier(config, seed);
+  const opt = createOptimizer('adam', model.params);
+  const rng = new Rng(seed + 1);
+  // A few distinct batches, generated before timing, so the embedding gradient touches different rows each step
+  // without timing the random-number generation.
+  const batches = Array.from({ length: Math.min(3, cfg.warmup + cfg.steps) }, () =>
+    randomBatch(rng, cfg.batchSize, cfg.maxLen, BENCH_VOCAB));
+  const dLogits = new Float32Array(cfg.batchSize);
+  let lastLoss = NaN;
+  const phaseTimes: Record<keyof StepPhases, number[]> = { zeroGrad: [], forward: [], loss: [], backward: [], optimizer: [] };
+  const step = (i: number): void => {
+    const batch = batches[i % batches.length];
+    const t0 = process.hrtime.bigint();
+    model.zeroGrad();
+    const t1 = process.hrtime.bigint();
+    const logits = model.forward(batch, true, rng);
+    const t2 = process.hrtime.bigint();
+    lastLoss = classificationLoss(logits, batch.labels, batch.size, 2, dLogits).loss;
+    const t3 = process.hrtime.bigint();
+    model.backward(dLogits);
+    const t4 = process.hrtime.bigint();
+    opt.step();
+    const t5 = process.hrtime.bigint();
+    phaseTimes.zeroGrad.push(Number(t1 - t0) / 1e6);
+    phaseTimes.forward.push(Number(t2 - t1) / 1e6);
+    phaseTimes.loss.push(Number(t3 - t2) / 1e6);
+    phaseTimes.backward.push(Number(t4 - t3) / 1e6);
+    phaseTimes.optimizer.push(Number(t5 - t4) / 1e6);
+  };
+  const total = cfg.warmup + cfg.steps;
+  for (let i = 0; i < cfg.warmup; i++) {
+    step(i);
+    onStep?.(i + 1, total);
+  }
+  for (const k of Object.keys(phaseTimes) as (keyof StepPhases)[]) phaseTimes[k].length = 0; // drop warm-up
+  if (cfg.profile) setSgemmTiming(true);
+  const times: number[] = [];
+  for (let i = 0; i < cfg.steps; i++) {
+    const t0 = process.hrtime.bigint();
+    step(cfg.warmup + i);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    onStep?.(cfg.warmup + i + 1, total);
+  }
+  let gemm: GemmProfile | undefined;
+  if (cfg.profile) {
+    const shapes = sgemmTimings().map((x) => ({
+      shape: x.shape, calls: x.calls / cfg.steps, ms: x.ms / cfg.steps, flops: x.flops / cfg.steps,
+    }));
+    setSgemmTiming(false);
+    gemm = { msPerStep: shapes.reduce((t, x) => t + x.ms, 0), shapes };
+  }
+  if (!Number.isFinite(lastLoss)) throw new Error(`bench: training step produced a non-finite loss (${lastLoss})`);
+  const msPerStep = median(times);
+  const gflopPerStep = stepGemmFlops(cfg) / 1e9;
+  const blas = blasInfo();
+  return {
+    arch: cfg.arch, batchSize: cfg.batchSize, maxLen: cfg.maxLen, embed: cfg.embed, hidden: cfg.hidden,
+    layers: cfg.layers, vocab: BENCH_VOCAB, steps: cfg.steps, warmup: cfg.warmup, threads: blas.threads,
+    msPerStep,
+    msPerStepMin: Math.min(...times),
+    msPerStepMean: times.reduce((s, x) => s + x, 0) / times.length,
+    gflopPerStep,
+    gflops: gflopPerStep / (msPerStep / 1e3),
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    lastLoss,
+    phases: {
+      zeroGrad: median(phaseTimes.zeroGrad), forward: median(phaseTimes.forward), loss: median(phaseTimes.loss),
+      backward: median(phaseTimes.backward), optimizer: median(phaseTimes.optimizer),
+    },
+    ...(gemm ? { gemm } : {}),
+    blas,
+  };
+}

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { stepGemmFlops } from '../../src/bench/step.ts';
+import { formatMarkdown, type SuiteReport } from '../../src/bench/suite.ts';
+import type { BenchResult } from '../../src/bench/step.ts';
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/rnnlab.js', ...args], {
+    encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+for (const arch of ['lstm', 'gru', 'rnn']) {
+  test(`rnnlab bench --json (${arch}, tiny config) prints one JSON object with positive numbers`, () => {
+    const r = cli(['bench', '--json', '--arch', arch, '--batch-size', '3', '--max-len', '5', '--embed', '8',
+      '--hidden', '6', '--layers', '2', '--steps', '2', '--warmup', '1', '--threads', '1']);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 1);
+    const j = JSON.parse(lines[0]!) as BenchResult;
+    assert.equal(j.arch, arch);
+    assert.deepEqual([j.batchSize, j.maxLen, j.embed, j.hidden, j.layers, j.steps, j.warmup], [3, 5, 8, 6, 2, 2, 1]);
+    assert.equal(j.threads, j.blas.backend === 'openblas' ? 1 : j.threads);
+    for (const k of ['msPerStep', 'msPerStepMin', 'msPerStepMean', 'gflopPerStep', 'gflops', 'peakRssMb'] as const) {
+      assert.ok(Number.isFinite(j[k]) && j[k] > 0, `${k} = ${j[k]}`);
+    }
+    assert.ok(Number.isFinite(j.lastLoss));
+    assert.equal(j.gflopPerStep, stepGemmFlops({ arch: j.arch, batchSize: 3, maxLen: 5, embed: 8, hidden: 6, layers: 2 }) / 1e9);
+  });
+}
+
+test('rnnlab bench rejects a bad --arch with a one-line error', () => {
+  const r = cli(['bench', '--arch', 'transformer']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^rnnlab: unknown --arch 'transformer'/);
+});
+
+test('rnnlab info --json reports the BLAS backend, threads and a positive GFLOP/s', () => {
+  for (const env of [{}, { RNNLAB_BLAS: 'typescript' }]) {
+    const r = cli(['info', '--json', '--size', '64', '--reps', '2'], env);
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { blas: { backend: string; threads: number }; sgemm: { gflops: number }; cores: number; node: string };
+    if ('RNNLAB_BLAS' in env) assert.equal(j.blas.backend, 'typescript');
+    assert.ok(['openblas', 'cblas', 'accelerate', 'typescript'].includes(j.blas.backend));
+    assert.ok(j.blas.threads >= 1 && j.cores >= 1 && j.sgemm.gflops > 0);
+    assert.equal(j.node, process.version);
+  }
+});
+
+test('stepGemmFlops: 6·B·T·G·H·(in + H) per layer plus the head', () => {
+  // LSTM, B=2, T=3, E=5, H=4, 2 layers: layer 0 in=5, layer 1 in=4; head 6·B·H·1
+  const want = 6 * 6 * 4 * 4 * (5 + 4) + 6 * 6 * 4 * 4 * (4 + 4) + 6 * 2 * 4;
+  assert.equal(stepGemmFlops({ arch: 'lstm', batchSize: 2, maxLen: 3, embed: 5, hidden: 4, layers: 2 }), want);
+  assert.equal(stepGemmFlops({ arch: 'rnn', batchSize: 1, maxLen: 1, embed: 1, hidden: 1, layers: 1 }), 6 * 2 + 6);
+});
+
+test('formatMarkdown: one row per result, ratio rnnlab/PyTorch, errors listed', () => {
+  const base = { batchSize: 64, maxLen: 200, embed: 128, hidden: 128, layers: 1, steps: 2, warmup: 1 };
+  const report: SuiteReport = {
+    date: '2025-01-01T00:00:00.000Z',
+    system: { node: 'v20', platform: 'linux-x64', cpuModel: 'Test CPU', cores: 2,
+      blas: { backend: 'openblas', path: '/lib/libopenblas.so', threads: 2 } },
+    torchVersion: '1.13',
+    threads: 2,
+    rows: [
+      { workload: 'W1', arch: 'lstm', config: base,
+        rnnlab: { msPerStep: 300, peakRssMb: 250.4 } as BenchResult,
+        torch: { msPerStep: 200, msPerStepMin: 190, peakRssMb: 400, threads: 2, torch: '1.13', lastLoss: 0.69 } },
+      { workload: 'W1', arch: 'gru', config: base, rnnlab: { error: 'boom' }, torch: null },
+    ],
+  };
+  const md = formatMarkdown(report);
+  assert.match(md, /Test CPU, 2 cores/);
+  assert.match(md, /BLAS: openblas \/lib\/libopenblas\.so, 2 threads/);
+  assert.match(md, /\| W1 \(B64 T200 E128 H128 L1\) \| lstm \| 300\.0 \| 200\.0 \| 1\.50 \| 250 \| 400 \|/);
+  assert.match(md, /\| W1 \(B64 T200 E128 H128 L1\) \| gru \| error \| — \| — \| — \| — \|/);
+  assert.match(md, /- W1 gru rnnlab: boom/);
+});
