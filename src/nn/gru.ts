@@ -18,8 +18,9 @@
  * and over all steps: dW_ih += dGiᵀ·x, dW_hh += dGhᵀ·h_prev, db_ih = Σ dGi, db_hh = Σ dGh, dx = dGi·W_ih.
  */
 import { sgemm } from './blas.ts';
+import { gruBackward as gruBackwardStep, gruForward as gruForwardStep } from './kernels.ts';
 import {
-  addColumnSums, gatherPrev, inputGrads, inputProjection, mPrevOf, sigmoid,
+  addColumnSums, gatherPrev, inputGrads, inputProjection, mPrevOf,
   type DirCall, type Rows,
 } from './recurrent.ts';
 
@@ -27,12 +28,7 @@ export function gruForward(c: DirCall): void {
   const { lay, H, w, out, buf } = c;
   const GH = 3 * H;
   inputProjection(c, 3, 2); // gates = x·W_ihᵀ + b_ih + [b_hr, b_hz, 0]
-  const g = buf.gates.buf;
-  const hnBuf = buf.aux.buf;
-  const hp = buf.hPrev.buf;
   const sc = buf.scratch;
-  const o = out.buf;
-  const ld = out.ld;
   const bhn = w.bHh.subarray(2 * H);
   for (let s = 0; s < lay.T; s++) {
     const t = c.reverse ? lay.T - 1 - s : s;
@@ -41,24 +37,8 @@ export function gruForward(c: DirCall): void {
     const mPrev = gatherPrev(c, t);
     // Per-step GEMM into a scratch buffer (the n block must stay separate to be gated by r).
     if (mPrev > 0) sgemm(false, true, mPrev, GH, H, 1, buf.hPrev.at(r0), H, w.wHh, H, 0, sc, GH);
-    for (let j = 0; j < n; j++) {
-      const gb = (r0 + j) * GH;
-      const hb = (r0 + j) * H;
-      const sb = j * GH;
-      const ob = (r0 + j) * ld;
-      const hasPrev = j < mPrev;
-      for (let k = 0; k < H; k++) {
-        const rg = sigmoid(g[gb + k]! + (hasPrev ? sc[sb + k]! : 0));
-        const zg = sigmoid(g[gb + H + k]! + (hasPrev ? sc[sb + H + k]! : 0));
-        const hn = (hasPrev ? sc[sb + 2 * H + k]! : 0) + bhn[k]!;
-        const ng = Math.tanh(g[gb + 2 * H + k]! + rg * hn);
-        g[gb + k] = rg;
-        g[gb + H + k] = zg;
-        g[gb + 2 * H + k] = ng;
-        hnBuf[hb + k] = hn;
-        o[ob + k] = (1 - zg) * ng + zg * hp[hb + k]!; // hPrev is 0 where there is no previous state
-      }
-    }
+    // Gate math in one WASM SIMD pass (assembly/kernels.ts: gru_forward); aux keeps W_hn·h + b_hn for backward.
+    gruForwardStep(buf.gates.at(r0), sc, bhn, buf.hPrev.at(r0), buf.aux.at(r0), out.at(r0), out.ld, n, mPrev, H);
   }
 }
 
@@ -69,8 +49,6 @@ export function gruBackward(c: DirCall, dOut: Rows, dx: Float32Array | null, dxB
   const g = buf.gates.buf;
   const hnBuf = buf.aux.buf; // becomes dGh's n block
   const hp = buf.hPrev.buf;
-  const dO = dOut.buf;
-  const ld = dOut.ld;
   const dhRec = buf.dhRec;
   const wHn = w.wHh.subarray(2 * H * H);
   let valid = 0;
@@ -79,26 +57,8 @@ export function gruBackward(c: DirCall, dOut: Rows, dx: Float32Array | null, dxB
     const n = lay.batchSizes[t]!;
     const r0 = lay.offsets[t]!;
     const mPrev = mPrevOf(lay, c.reverse, t);
-    for (let j = 0; j < n; j++) {
-      const gb = (r0 + j) * GH;
-      const hb = (r0 + j) * H;
-      const ob = (r0 + j) * ld;
-      const rb = j * H;
-      const hasRec = j < valid;
-      for (let k = 0; k < H; k++) {
-        const dh = dO[ob + k]! + (hasRec ? dhRec[rb + k]! : 0);
-        const rg = g[gb + k]!;
-        const zg = g[gb + H + k]!;
-        const ng = g[gb + 2 * H + k]!;
-        const dan = dh * (1 - zg) * (1 - ng * ng);
-        const dz = dh * (hp[hb + k]! - ng);
-        g[gb + k] = dan * hnBuf[hb + k]! * rg * (1 - rg);
-        g[gb + H + k] = dz * zg * (1 - zg);
-        g[gb + 2 * H + k] = dan;
-        hnBuf[hb + k] = dan * rg;
-        dhRec[rb + k] = dh * zg; // the direct path h → h'; the GEMMs below add the gate paths
-      }
-    }
+    // dhRec ← the direct path dh ⊙ z; the GEMMs below add the gate paths.
+    gruBackwardStep(buf.gates.at(r0), buf.aux.at(r0), buf.hPrev.at(r0), dOut.at(r0), dOut.ld, dhRec, n, valid, H);
     if (mPrev > 0) {
       sgemm(false, false, mPrev, H, 2 * H, 1, buf.gates.at(r0), GH, w.wHh, H, 1, dhRec, H);
       sgemm(false, false, mPrev, H, H, 1, buf.aux.at(r0), H, wHn, H, 1, dhRec, H);

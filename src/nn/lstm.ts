@@ -18,8 +18,9 @@
  * and over all steps at once: dW_hh += daᵀ·h_prev, dW_ih += daᵀ·x, dx = da·W_ih, db_ih = db_hh = Σ da.
  */
 import { sgemm } from './blas.ts';
+import { lstmBackward as lstmBackwardStep, lstmForward as lstmForwardStep } from './kernels.ts';
 import {
-  addColumnSums, gatherPrev, inputGrads, inputProjection, mPrevOf, prevStepOf, sigmoid,
+  addColumnSums, gatherPrev, inputGrads, inputProjection, mPrevOf, prevStepOf,
   type DirCall, type Rows,
 } from './recurrent.ts';
 
@@ -27,40 +28,17 @@ export function lstmForward(c: DirCall): void {
   const { lay, H, w, out, buf } = c;
   const GH = 4 * H;
   inputProjection(c, 4, 4); // gates = x·W_ihᵀ + b_ih + b_hh for every row
-  const g = buf.gates.buf;
-  const cs = buf.aux.buf;
-  const o = out.buf;
-  const ld = out.ld;
   for (let s = 0; s < lay.T; s++) {
     const t = c.reverse ? lay.T - 1 - s : s;
     const n = lay.batchSizes[t]!;
     const r0 = lay.offsets[t]!;
     const mPrev = gatherPrev(c, t);
     const prevStep = prevStepOf(lay, c.reverse, t);
-    const p0 = prevStep >= 0 ? lay.offsets[prevStep]! : 0;
     // The only per-step GEMM: gates[rows] += h_prev · W_hhᵀ (rows with no previous state contribute nothing).
     if (mPrev > 0) sgemm(false, true, mPrev, GH, H, 1, buf.hPrev.at(r0), H, w.wHh, H, 1, buf.gates.at(r0), GH);
-    for (let j = 0; j < n; j++) {
-      const gb = (r0 + j) * GH;
-      const cb = (r0 + j) * H;
-      const pb = (p0 + j) * H;
-      const ob = (r0 + j) * ld;
-      const hasPrev = j < mPrev;
-      for (let k = 0; k < H; k++) {
-        const ig = sigmoid(g[gb + k]!);
-        const fg = sigmoid(g[gb + H + k]!);
-        const gg = Math.tanh(g[gb + 2 * H + k]!);
-        const og = sigmoid(g[gb + 3 * H + k]!);
-        const cp = hasPrev ? cs[pb + k]! : 0;
-        const cc = fg * cp + ig * gg;
-        g[gb + k] = ig;
-        g[gb + H + k] = fg;
-        g[gb + 2 * H + k] = gg;
-        g[gb + 3 * H + k] = og;
-        cs[cb + k] = cc;
-        o[ob + k] = og * Math.tanh(cc);
-      }
-    }
+    // Gate math for the step's n rows in one WASM SIMD pass (assembly/kernels.ts: lstm_forward).
+    const cPrev = prevStep >= 0 ? buf.aux.at(lay.offsets[prevStep]!) : buf.aux.at(r0);
+    lstmForwardStep(buf.gates.at(r0), cPrev, buf.aux.at(r0), out.at(r0), out.ld, n, mPrev, H);
   }
 }
 
@@ -72,11 +50,6 @@ export function lstmBackward(c: DirCall, dOut: Rows, dx: Float32Array | null, dx
   const { lay, H, w, buf } = c;
   const GH = 4 * H;
   const g = buf.gates.buf;
-  const cs = buf.aux.buf;
-  const dO = dOut.buf;
-  const ld = dOut.ld;
-  const dhRec = buf.dhRec;
-  const dcRec = buf.dcRec;
   let valid = 0; // rows of dhRec/dcRec that hold a gradient from the step processed before
   for (let s = 0; s < lay.T; s++) {
     const t = c.reverse ? s : lay.T - 1 - s; // opposite of the forward's processing order
@@ -84,32 +57,10 @@ export function lstmBackward(c: DirCall, dOut: Rows, dx: Float32Array | null, dx
     const r0 = lay.offsets[t]!;
     const mPrev = mPrevOf(lay, c.reverse, t);
     const prevStep = prevStepOf(lay, c.reverse, t);
-    const p0 = prevStep >= 0 ? lay.offsets[prevStep]! : 0;
-    for (let j = 0; j < n; j++) {
-      const gb = (r0 + j) * GH;
-      const cb = (r0 + j) * H;
-      const pb = (p0 + j) * H;
-      const ob = (r0 + j) * ld;
-      const rb = j * H;
-      const hasRec = j < valid;
-      const hasPrev = j < mPrev;
-      for (let k = 0; k < H; k++) {
-        const dh = dO[ob + k]! + (hasRec ? dhRec[rb + k]! : 0);
-        const ig = g[gb + k]!;
-        const fg = g[gb + H + k]!;
-        const gg = g[gb + 2 * H + k]!;
-        const og = g[gb + 3 * H + k]!;
-        const tc = Math.tanh(cs[cb + k]!);
-        const dc = (hasRec ? dcRec[rb + k]! : 0) + dh * og * (1 - tc * tc);
-        const cp = hasPrev ? cs[pb + k]! : 0;
-        g[gb + k] = dc * gg * ig * (1 - ig);
-        g[gb + H + k] = dc * cp * fg * (1 - fg);
-        g[gb + 2 * H + k] = dc * ig * (1 - gg * gg);
-        g[gb + 3 * H + k] = dh * tc * og * (1 - og);
-        dcRec[rb + k] = dc * fg;
-      }
-    }
-    if (mPrev > 0) sgemm(false, false, mPrev, H, GH, 1, buf.gates.at(r0), GH, w.wHh, H, 0, dhRec, H);
+    const cPrev = prevStep >= 0 ? buf.aux.at(lay.offsets[prevStep]!) : buf.aux.at(r0);
+    lstmBackwardStep(buf.gates.at(r0), buf.aux.at(r0), cPrev, dOut.at(r0), dOut.ld, buf.dhRec, buf.dcRec,
+      n, valid, mPrev, H);
+    if (mPrev > 0) sgemm(false, false, mPrev, H, GH, 1, buf.gates.at(r0), GH, w.wHh, H, 0, buf.dhRec, H);
     valid = mPrev;
   }
   const N = lay.N;

@@ -27,6 +27,15 @@ import { lstmBackward, lstmForward } from './lstm.ts';
 import { dropoutBackward, dropoutForward } from './dropout.ts';
 import { poolBackward, poolForward, type Pooling } from './pooling.ts';
 import { linearBackward, linearForward } from './linear.ts';
+import { allocF32, release } from './kernels.ts';
+
+/**
+ * Work buffers in kernel memory are not garbage-collected with their typed-array views, so a model returns them to
+ * the allocator when it reallocates, when dispose() is called, or at the latest when the model itself is collected.
+ */
+const workReleaser = new FinalizationRegistry<Float32Array[]>((bufs) => {
+  for (const b of bufs) release(b);
+});
 
 export type Arch = 'rnn' | 'gru' | 'lstm';
 export type { Pooling } from './pooling.ts';
@@ -105,8 +114,8 @@ export class RnnClassifier {
   private drops: Float32Array[] = [];
   private masks: Float32Array[] = [];
   private dirBufs: DirBuffers[][] = [];
-  private dA = new Float32Array(0);
-  private dB = new Float32Array(0);
+  private dA: Float32Array = new Float32Array(0);
+  private dB: Float32Array = new Float32Array(0);
   private dARows: Rows[] = [];
   private dBRows: Rows[] = [];
   private dEmb = new Float32Array(0);
@@ -115,6 +124,8 @@ export class RnnClassifier {
   private featMask = new Float32Array(0);
   private dFeat = new Float32Array(0);
   private argmax = new Int32Array(0);
+  /** Everything ensureCapacity allocated in kernel memory (the layer outputs, their gradients, DirBuffers). */
+  private work: Float32Array[] = [];
   private logits = new Float32Array(0);
 
   // ---- what the last forward() did, for backward() ----
@@ -167,6 +178,25 @@ export class RnnClassifier {
     fillUniform(this.fcW.data, fb, rng);
     fillUniform(this.fcB.data, fb, rng);
     this.dropRng = rng.fork();
+    workReleaser.register(this, this.work, this);
+  }
+
+  /** Frees the work buffers now (they are reallocated if the model is used again). Parameters stay. */
+  dispose(): void {
+    this.releaseWork();
+    this.capRows = 0;
+    this.capB = 0;
+  }
+
+  private releaseWork(): void {
+    for (const b of this.work) release(b);
+    this.work.length = 0; // the same array stays registered with workReleaser
+  }
+
+  private allocWork(n: number): Float32Array {
+    const b = allocF32(n);
+    this.work.push(b);
+    return b;
   }
 
   /** Total number of scalar parameters. */
@@ -289,11 +319,13 @@ export class RnnClassifier {
     if (this.logits.length < B * this.outDim) this.logits = new Float32Array(B * this.outDim);
     if (rows <= this.capRows) return;
     this.capRows = rows;
+    this.releaseWork();
     this.ids = new Int32Array(rows);
     this.emb = new Float32Array(rows * E);
     this.dEmb = new Float32Array(rows * E);
-    this.dA = new Float32Array(rows * D);
-    this.dB = new Float32Array(rows * D);
+    // The recurrent kernels read and write these (outputs and their gradients), so they live in kernel memory.
+    this.dA = this.allocWork(rows * D);
+    this.dB = this.allocWork(rows * D);
     this.dARows = [];
     this.dBRows = [];
     for (let d = 0; d < this.dirs; d++) {
@@ -307,13 +339,15 @@ export class RnnClassifier {
     this.dirBufs = [];
     const G = GATES[arch];
     for (let k = 0; k < this.layers.length; k++) {
-      const out = new Float32Array(rows * D);
+      const out = this.allocWork(rows * D);
       this.outs.push(out);
       const rs: Rows[] = [];
       const bufs: DirBuffers[] = [];
       for (let d = 0; d < this.dirs; d++) {
         rs.push(new Rows(out.subarray(d * H), D));
-        bufs.push(new DirBuffers(G, H, rows, this.capB, arch));
+        const db = new DirBuffers(G, H, rows, this.capB, arch);
+        this.work.push(...db.buffers());
+        bufs.push(db);
       }
       this.outRows.push(rs);
       this.dirBufs.push(bufs);

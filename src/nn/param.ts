@@ -1,3 +1,5 @@
+import { allocF32 } from './kernels.ts';
+
 /**
  * A trainable parameter: a flat float32 buffer, its gradient (same size), and the PyTorch state_dict name it is
  * saved under (`rnn.weight_ih_l0`, `fc.bias`, …). Optimizers walk a list of these; they treat `grad` as dense.
@@ -10,7 +12,11 @@ export interface Param {
   readonly grad: Float32Array;
 }
 
+/**
+ * Allocates a zeroed parameter in kernel memory (src/nn/kernels.ts), where the WASM kernels and the BLAS can both
+ * read it. Parameters are never freed: they live as long as the process, like the model that owns them.
+ */
 export function makeParam(name: string, shape: readonly number[]): Param {
   const size = shape.reduce((a, b) => a * b, 1);
-  return { name, shape: [...shape], data: new Float32Array(size), grad: new Float32Array(size) };
+  return { name, shape: [...shape], data: allocF32(size), grad: allocF32(size) };
 }

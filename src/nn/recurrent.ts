@@ -16,6 +16,7 @@
  * recurrent GEMM is simply run on mPrev rows.
  */
 import { sgemm } from './blas.ts';
+import { addColSums, allocF32, copyRows, fillRows } from './kernels.ts';
 import type { PackedLayout } from './packing.ts';
 
 /** The four tensors of one direction of one layer, with their gradients (PyTorch shapes, row-major). */
@@ -67,12 +68,18 @@ export class DirBuffers {
 
   constructor(readonly G: number, readonly H: number, readonly capRows: number, readonly capB: number,
     kind: 'rnn' | 'gru' | 'lstm') {
-    this.gates = new Rows(new Float32Array(capRows * G * H), G * H);
-    this.hPrev = new Rows(new Float32Array(capRows * H), H);
-    this.aux = new Rows(new Float32Array(kind === 'rnn' ? 0 : capRows * H), H);
-    this.scratch = new Float32Array(kind === 'gru' ? capB * G * H : 0);
-    this.dhRec = new Float32Array(capB * H);
-    this.dcRec = new Float32Array(kind === 'lstm' ? capB * H : 0);
+    // In kernel memory: the WASM gate kernels read and write all of these (src/nn/kernels.ts).
+    this.gates = new Rows(allocF32(capRows * G * H), G * H);
+    this.hPrev = new Rows(allocF32(capRows * H), H);
+    this.aux = new Rows(allocF32(kind === 'rnn' ? 0 : capRows * H), H);
+    this.scratch = allocF32(kind === 'gru' ? capB * G * H : 0);
+    this.dhRec = allocF32(capB * H);
+    this.dcRec = allocF32(kind === 'lstm' ? capB * H : 0);
+  }
+
+  /** The kernel-memory buffers, for the owner to release (src/nn/kernels.ts release) when it reallocates. */
+  buffers(): Float32Array[] {
+    return [this.gates.buf, this.hPrev.buf, this.aux.buf, this.scratch, this.dhRec, this.dcRec];
   }
 }
 
@@ -112,18 +119,8 @@ export function gatherPrev(c: DirCall, t: number): number {
   const r0 = lay.offsets[t]!;
   const prevStep = prevStepOf(lay, c.reverse, t);
   const mPrev = mPrevOf(lay, c.reverse, t);
-  const hp = buf.hPrev.buf;
-  const o = out.buf;
-  const ld = out.ld;
-  if (mPrev > 0) {
-    const p0 = lay.offsets[prevStep]!;
-    for (let j = 0; j < mPrev; j++) {
-      const dst = (r0 + j) * H;
-      const src = (p0 + j) * ld;
-      for (let k = 0; k < H; k++) hp[dst + k] = o[src + k]!;
-    }
-  }
-  hp.fill(0, (r0 + mPrev) * H, (r0 + n) * H);
+  if (mPrev > 0) copyRows(buf.hPrev.at(r0), out.at(lay.offsets[prevStep]!), out.ld, mPrev, H);
+  buf.hPrev.buf.fill(0, (r0 + mPrev) * H, (r0 + n) * H);
   return mPrev;
 }
 
@@ -137,13 +134,12 @@ export function inputProjection(c: DirCall, G: number, hhBiasBlocks: number): vo
   const GH = G * H;
   const N = lay.N;
   const g = c.buf.gates.buf;
+  if (N === 0) return;
   const foldEnd = hhBiasBlocks * H;
-  for (let r = 0; r < N; r++) {
-    const base = r * GH;
-    for (let q = 0; q < foldEnd; q++) g[base + q] = w.bIh[q]! + w.bHh[q]!;
-    for (let q = foldEnd; q < GH; q++) g[base + q] = w.bIh[q]!;
-  }
-  if (N > 0) sgemm(false, true, N, GH, inDim, 1, x, inDim, w.wIh, inDim, 1, g, GH);
+  for (let q = 0; q < foldEnd; q++) g[q] = w.bIh[q]! + w.bHh[q]!;
+  for (let q = foldEnd; q < GH; q++) g[q] = w.bIh[q]!;
+  fillRows(c.buf.gates.at(1), g, N - 1, GH); // row 0 → rows 1..N−1
+  sgemm(false, true, N, GH, inDim, 1, x, inDim, w.wIh, inDim, 1, g, GH);
 }
 
 /**
@@ -162,14 +158,7 @@ export function inputGrads(c: DirCall, G: number, dx: Float32Array | null, dxBet
   if (dx) sgemm(false, false, N, inDim, GH, 1, dG, GH, w.wIh, inDim, dxBeta, dx, inDim);
 }
 
-/** acc[q] += Σ_r m[r*ld + q] for columns q in [c0, c1). */
+/** acc[q] += Σ_r m[r*ld + q] for columns q in [c0, c1) (acc and m in kernel memory). */
 export function addColumnSums(acc: Float32Array, m: Float32Array, rows: number, ld: number, c0: number, c1: number): void {
-  for (let r = 0; r < rows; r++) {
-    const base = r * ld;
-    for (let q = c0; q < c1; q++) acc[q] += m[base + q]!;
-  }
-}
-
-export function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
+  if (rows > 0) addColSums(acc, c0 === 0 ? m : m.subarray(c0), rows, c1 - c0, ld);
 }

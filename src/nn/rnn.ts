@@ -10,29 +10,19 @@
  * and over all steps: dW_hh += daᵀ·h_prev, dW_ih += daᵀ·x, dx = da·W_ih, db_ih = db_hh = Σ da.
  */
 import { sgemm } from './blas.ts';
+import { rnnBackward as rnnBackwardStep, rnnForward as rnnForwardStep } from './kernels.ts';
 import { addColumnSums, gatherPrev, inputGrads, inputProjection, mPrevOf, type DirCall, type Rows } from './recurrent.ts';
 
 export function rnnForward(c: DirCall): void {
   const { lay, H, w, out, buf } = c;
   inputProjection(c, 1, 1); // gates = x·W_ihᵀ + b_ih + b_hh
-  const g = buf.gates.buf;
-  const o = out.buf;
-  const ld = out.ld;
   for (let s = 0; s < lay.T; s++) {
     const t = c.reverse ? lay.T - 1 - s : s;
     const n = lay.batchSizes[t]!;
     const r0 = lay.offsets[t]!;
     const mPrev = gatherPrev(c, t);
     if (mPrev > 0) sgemm(false, true, mPrev, H, H, 1, buf.hPrev.at(r0), H, w.wHh, H, 1, buf.gates.at(r0), H);
-    for (let j = 0; j < n; j++) {
-      const gb = (r0 + j) * H;
-      const ob = (r0 + j) * ld;
-      for (let k = 0; k < H; k++) {
-        const h = Math.tanh(g[gb + k]!);
-        g[gb + k] = h;
-        o[ob + k] = h;
-      }
-    }
+    rnnForwardStep(buf.gates.at(r0), out.at(r0), out.ld, n, H); // h = tanh(·), kept in gates for backward
   }
 }
 
@@ -40,8 +30,6 @@ export function rnnForward(c: DirCall): void {
 export function rnnBackward(c: DirCall, dOut: Rows, dx: Float32Array | null, dxBeta: 0 | 1): void {
   const { lay, H, w, buf } = c;
   const g = buf.gates.buf;
-  const dO = dOut.buf;
-  const ld = dOut.ld;
   const dhRec = buf.dhRec;
   let valid = 0;
   for (let s = 0; s < lay.T; s++) {
@@ -49,16 +37,7 @@ export function rnnBackward(c: DirCall, dOut: Rows, dx: Float32Array | null, dxB
     const n = lay.batchSizes[t]!;
     const r0 = lay.offsets[t]!;
     const mPrev = mPrevOf(lay, c.reverse, t);
-    for (let j = 0; j < n; j++) {
-      const gb = (r0 + j) * H;
-      const ob = (r0 + j) * ld;
-      const rb = j * H;
-      const hasRec = j < valid;
-      for (let k = 0; k < H; k++) {
-        const h = g[gb + k]!;
-        g[gb + k] = (dO[ob + k]! + (hasRec ? dhRec[rb + k]! : 0)) * (1 - h * h);
-      }
-    }
+    rnnBackwardStep(buf.gates.at(r0), dOut.at(r0), dOut.ld, dhRec, n, valid, H);
     if (mPrev > 0) sgemm(false, false, mPrev, H, H, 1, buf.gates.at(r0), H, w.wHh, H, 0, dhRec, H);
     valid = mPrev;
   }
