@@ -243,3 +243,90 @@ export function add_col_sums(db: usize, src: usize, rows: i32, cols: i32, ld: i3
 export function tanh_f32(x: f32): f32 {
   return f32x4.extract_lane(tanh4(f32x4.splat(x)), 0);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Optimizer updates (one fused pass per parameter tensor). They mirror src/optim/*.ts formula for formula and
+// reproduce PyTorch 1.13's float32 results bit for bit (test/optim): each PyTorch tensor op rounds to float32 (r()
+// below), scalars arrive already rounded to float32, and a fused multiply-add in PyTorch's vectorised kernels
+// (x + α·y) is one rounding of the exact value, which f64 arithmetic gives for float32 inputs. That is why these
+// run in f64 scalar code rather than f32x4: still ~5× faster than the same loop in JavaScript.
+
+@inline function r(x: f64): f64 {
+  return <f64><f32>x;
+}
+@inline function ld(p: usize, j: usize): f64 {
+  return <f64>load<f32>(p + (j << 2));
+}
+@inline function st(p: usize, j: usize, x: f64): void {
+  store<f32>(p + (j << 2), <f32>x);
+}
+
+// Adam / AdamW (src/optim/adam.ts). decay = 1 − lr·wd (AdamW) or 1; l2 = wd (Adam) or 0.
+export function adam_update(data: usize, grad: usize, m: usize, v: usize, n: i32, decay: f64, l2: f64,
+                            b1: f64, c1: f64, b2: f64, c2: f64, stepSize: f64, bc2Sqrt: f64, eps: f64): void {
+  for (let j: usize = 0; j < <usize>n; j++) {
+    let theta = ld(data, j);
+    if (decay != 1) theta = r(theta * decay);
+    let g = ld(grad, j);
+    if (l2 != 0) g = r(g + l2 * theta);
+    const mj = r(r(ld(m, j) * b1) + c1 * g);
+    const vj = r(r(ld(v, j) * b2) + r(r(c2 * g) * g));
+    st(m, j, mj);
+    st(v, j, vj);
+    const denom = r(r(r(Math.sqrt(vj)) / bc2Sqrt) + eps);
+    st(data, j, theta - r(r(stepSize * mj) / denom));
+  }
+}
+
+// SGD with optional (Nesterov) momentum (src/optim/sgd.ts). buf = 0 when momentum is 0.
+export function sgd_update(data: usize, grad: usize, buf: usize, n: i32, lr: f64, wd: f64, mu: f64,
+                           first: bool, nesterov: bool): void {
+  for (let j: usize = 0; j < <usize>n; j++) {
+    const p = ld(data, j);
+    let d = ld(grad, j);
+    if (wd != 0) d = r(d + wd * p);
+    if (buf) {
+      const b = first ? d : r(r(mu * ld(buf, j)) + d);
+      st(buf, j, b);
+      d = nesterov ? r(d + mu * b) : b;
+    }
+    st(data, j, p - lr * d);
+  }
+}
+
+// Adadelta (src/optim/adadelta.ts).
+export function adadelta_update(data: usize, grad: usize, s: usize, a: usize, n: i32, lr: f64, wd: f64,
+                                rho: f64, c: f64, eps: f64): void {
+  for (let j: usize = 0; j < <usize>n; j++) {
+    const p = ld(data, j);
+    let g = ld(grad, j);
+    if (wd != 0) g = r(g + wd * p);
+    const sj = r(r(ld(s, j) * rho) + r(r(c * g) * g));
+    st(s, j, sj);
+    const std = r(Math.sqrt(r(sj + eps)));
+    const aj = ld(a, j);
+    const delta = r(r(r(Math.sqrt(r(aj + eps))) / std) * g);
+    st(a, j, r(aj * rho) + r(r(c * delta) * delta));
+    st(data, j, p - lr * delta);
+  }
+}
+
+// RMSprop with optional momentum (src/optim/rmsprop.ts). b = 0 when momentum is 0.
+export function rmsprop_update(data: usize, grad: usize, s: usize, b: usize, n: i32, lr: f64, wd: f64,
+                               alpha: f64, c: f64, eps: f64, mu: f64): void {
+  for (let j: usize = 0; j < <usize>n; j++) {
+    const p = ld(data, j);
+    let g = ld(grad, j);
+    if (wd != 0) g = r(g + wd * p);
+    const sj = r(r(ld(s, j) * alpha) + r(r(c * g) * g));
+    st(s, j, sj);
+    const avg = r(r(Math.sqrt(sj)) + eps);
+    if (b) {
+      const bj = r(r(ld(b, j) * mu) + r(g / avg));
+      st(b, j, bj);
+      st(data, j, p - lr * bj);
+    } else {
+      st(data, j, p - r(r(lr * g) / avg));
+    }
+  }
+}

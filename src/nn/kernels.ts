@@ -35,6 +35,14 @@ interface WasmExports {
   copy_rows(dst: number, src: number, ld: number, rows: number, cols: number): void;
   add_col_sums(db: number, src: number, rows: number, cols: number, ld: number): void;
   tanh_f32(x: number): number;
+  adam_update(data: number, grad: number, m: number, v: number, n: number, decay: number, l2: number,
+    b1: number, c1: number, b2: number, c2: number, stepSize: number, bc2Sqrt: number, eps: number): void;
+  sgd_update(data: number, grad: number, buf: number, n: number, lr: number, wd: number, mu: number,
+    first: number, nesterov: number): void;
+  adadelta_update(data: number, grad: number, s: number, a: number, n: number, lr: number, wd: number,
+    rho: number, c: number, eps: number): void;
+  rmsprop_update(data: number, grad: number, s: number, b: number, n: number, lr: number, wd: number,
+    alpha: number, c: number, eps: number, mu: number): void;
 }
 
 // ---- allocator: first-fit free list over [RESERVED, memory size), blocks aligned to 16 bytes -------------------
@@ -125,6 +133,11 @@ export function ptr(view: Float32Array | Int32Array): number {
   return view.byteOffset;
 }
 
+/** null → 0: "no buffer" to the kernels. */
+function optPtr(view: Float32Array | null): number {
+  return view === null ? 0 : ptr(view);
+}
+
 // ---- typed wrappers: argument meanings in assembly/kernels.ts. Views' element 0 is where the kernel starts. ----
 type F = Float32Array;
 
@@ -162,4 +175,22 @@ export function addColSums(db: F, src: F, rows: number, cols: number, ld: number
 /** The kernels' tanh approximation, one value (for tests). */
 export function kernelTanh(x: number): number {
   return exports.tanh_f32(x);
+}
+
+// ---- optimizer updates (formulas: src/optim/*.ts; scalars must already be rounded to float32 where PyTorch does)
+export function adamUpdate(data: F, grad: F, m: F, v: F, decay: number, l2: number, b1: number, c1: number,
+  b2: number, c2: number, stepSize: number, bc2Sqrt: number, eps: number): void {
+  exports.adam_update(ptr(data), ptr(grad), ptr(m), ptr(v), data.length, decay, l2, b1, c1, b2, c2, stepSize, bc2Sqrt, eps);
+}
+export function sgdUpdate(data: F, grad: F, buf: F | null, lr: number, wd: number, mu: number, first: boolean,
+  nesterov: boolean): void {
+  exports.sgd_update(ptr(data), ptr(grad), optPtr(buf), data.length, lr, wd, mu, first ? 1 : 0, nesterov ? 1 : 0);
+}
+export function adadeltaUpdate(data: F, grad: F, s: F, a: F, lr: number, wd: number, rho: number, c: number,
+  eps: number): void {
+  exports.adadelta_update(ptr(data), ptr(grad), ptr(s), ptr(a), data.length, lr, wd, rho, c, eps);
+}
+export function rmspropUpdate(data: F, grad: F, s: F, b: F | null, lr: number, wd: number, alpha: number, c: number,
+  eps: number, mu: number): void {
+  exports.rmsprop_update(ptr(data), ptr(grad), ptr(s), optPtr(b), data.length, lr, wd, alpha, c, eps, mu);
 }

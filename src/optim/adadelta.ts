@@ -8,6 +8,7 @@
  *   θ = θ − lr·δ                                  (lr defaults to 1.0: the update is already unit-correct)
  */
 import type { Param } from '../nn/param.ts';
+import { adadeltaUpdate } from '../nn/kernels.ts';
 import { BaseOptimizer } from './base.ts';
 import type { ResolvedOptions } from './types.ts';
 
@@ -24,15 +25,9 @@ export class Adadelta extends BaseOptimizer {
     // Float32 scalars and one float32 rounding per PyTorch tensor op, as in adam.ts.
     const lr = f32(this.lr), wd = f32(this.opts.weightDecay!), eps = f32(this.opts.eps!);
     const rho = f32(this.opts.rho!), c = f32(1 - this.opts.rho!);
-    const n = data.length;
-    for (let j = 0; j < n; j++) {
-      const g = wd !== 0 ? f32(grad[j] + wd * data[j]) : grad[j];
-      const sj = f32(f32(s[j] * rho) + f32(f32(c * g) * g));
-      s[j] = sj;
-      const std = f32(Math.sqrt(f32(sj + eps)));
-      const delta = f32(f32(f32(Math.sqrt(f32(a[j] + eps))) / std) * g);
-      a[j] = f32(a[j] * rho) + f32(f32(c * delta) * delta);
-      data[j] = data[j] - lr * delta;
-    }
+    // Per element, in WASM (assembly/kernels.ts adadelta_update), with f32() = one float32 rounding:
+    //   g = f32(g + wd·θ);  s = f32(f32(s·ρ) + f32(f32((1−ρ)·g)·g));  std = f32(√f32(s + ε))
+    //   δ = f32(f32(f32(√f32(a + ε)) / std)·g);  a = f32(a·ρ) + f32(f32((1−ρ)·δ)·δ);  θ = θ − lr·δ
+    adadeltaUpdate(data, grad, s, a, lr, wd, rho, c, eps);
   }
 }

@@ -9,6 +9,7 @@
  *   θ = θ − (lr/bc1) · m / (√v/√bc2 + ε)         (ε is added AFTER dividing √v by √bc2, as PyTorch does)
  */
 import type { Param } from '../nn/param.ts';
+import { adamUpdate } from '../nn/kernels.ts';
 import { BaseOptimizer } from './base.ts';
 import type { ResolvedOptions } from './types.ts';
 
@@ -35,16 +36,9 @@ export class Adam extends BaseOptimizer {
     const bc2Sqrt = f32(Math.sqrt(1 - beta2 ** t));
     const decay = this.decoupled ? f32(1 - lr * wd) : 1;
     const l2 = this.decoupled ? 0 : f32(wd);
-    const n = data.length;
-    for (let j = 0; j < n; j++) {
-      const theta = decay !== 1 ? f32(data[j] * decay) : data[j];
-      const g = l2 !== 0 ? f32(grad[j] + l2 * theta) : grad[j];
-      const mj = f32(f32(m[j] * b1) + c1 * g);
-      const vj = f32(f32(v[j] * b2) + f32(f32(c2 * g) * g));
-      m[j] = mj;
-      v[j] = vj;
-      const denom = f32(f32(f32(Math.sqrt(vj)) / bc2Sqrt) + eps);
-      data[j] = theta - f32(f32(stepSize * mj) / denom);
-    }
+    // Per element, in WASM (assembly/kernels.ts adam_update), with f32() = one float32 rounding:
+    //   θ = f32(θ·decay);  g = f32(g + l2·θ);  m = f32(f32(m·β1) + (1−β1)·g);  v = f32(f32(v·β2) + f32(f32((1−β2)·g)·g))
+    //   θ = θ − f32(f32(stepSize·m) / f32(f32(f32(√v) / √bc2) + ε))
+    adamUpdate(data, grad, m, v, decay, l2, b1, c1, b2, c2, stepSize, bc2Sqrt, eps);
   }
 }

@@ -4,6 +4,7 @@
  * Each concrete optimizer only writes its update loop in `update()`.
  */
 import type { Param } from '../nn/param.ts';
+import { allocF32 } from '../nn/kernels.ts';
 import { UserError } from '../util/errors.ts';
 import type { Optimizer, OptimizerName, OptimizerState, ResolvedOptions } from './types.ts';
 import { validateOptions } from './defaults.ts';
@@ -27,7 +28,8 @@ export abstract class BaseOptimizer implements Optimizer {
     }
     this.opts = opts;
     this._lr = opts.lr;
-    for (const b of bufferNames) this.buffers.set(b, params.map((p) => new Float32Array(p.data.length)));
+    // In kernel memory: the updates run as WASM kernels (src/nn/kernels.ts).
+    for (const b of bufferNames) this.buffers.set(b, params.map((p) => allocF32(p.data.length)));
   }
 
   get lr(): number {

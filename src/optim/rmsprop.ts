@@ -8,6 +8,7 @@
  *   without:              θ = θ − lr·g/d
  */
 import type { Param } from '../nn/param.ts';
+import { rmspropUpdate } from '../nn/kernels.ts';
 import { BaseOptimizer } from './base.ts';
 import type { ResolvedOptions } from './types.ts';
 
@@ -25,19 +26,9 @@ export class RmsProp extends BaseOptimizer {
     const lr = f32(this.lr), wd = f32(this.opts.weightDecay!), eps = f32(this.opts.eps!);
     const alpha = f32(this.opts.alpha!), c = f32(1 - this.opts.alpha!), mu = f32(this.opts.momentum!);
     const b = mu > 0 ? this.buf('momentum_buffer', i) : null;
-    const n = data.length;
-    for (let j = 0; j < n; j++) {
-      const g = wd !== 0 ? f32(grad[j] + wd * data[j]) : grad[j];
-      const sj = f32(f32(s[j] * alpha) + f32(f32(c * g) * g));
-      s[j] = sj;
-      const avg = f32(f32(Math.sqrt(sj)) + eps);
-      if (b !== null) {
-        const bj = f32(f32(b[j] * mu) + f32(g / avg));
-        b[j] = bj;
-        data[j] = data[j] - lr * bj;
-      } else {
-        data[j] = data[j] - f32(f32(lr * g) / avg);
-      }
-    }
+    // Per element, in WASM (assembly/kernels.ts rmsprop_update), with f32() = one float32 rounding:
+    //   g = f32(g + wd·θ);  s = f32(f32(s·α) + f32(f32((1−α)·g)·g));  avg = f32(f32(√s) + ε)
+    //   momentum: b = f32(f32(b·μ) + f32(g/avg)), θ = θ − lr·b;  otherwise θ = θ − f32(f32(lr·g)/avg)
+    rmspropUpdate(data, grad, s, b, lr, wd, alpha, c, eps, mu);
   }
 }

@@ -9,6 +9,7 @@
  *   θ = θ − lr·d
  */
 import type { Param } from '../nn/param.ts';
+import { sgdUpdate } from '../nn/kernels.ts';
 import { BaseOptimizer } from './base.ts';
 import type { ResolvedOptions } from './types.ts';
 
@@ -26,23 +27,10 @@ export class Sgd extends BaseOptimizer {
     const { data, grad } = p;
     // PyTorch's CPU kernels take scalar arguments as float32 (Scalar.to<float>()), so round them the same way.
     const lr = f32(this.lr), wd = f32(this.opts.weightDecay!), mu = f32(this.opts.momentum!);
-    const n = data.length;
-    if (mu === 0) {
-      for (let j = 0; j < n; j++) {
-        const d = wd !== 0 ? f32(grad[j] + wd * data[j]) : grad[j];
-        data[j] = data[j] - lr * d;
-      }
-      return;
-    }
-    const buf = this.buf('momentum_buffer', i);
-    const first = this.stepCount === 1;
-    const nesterov = this.nesterov;
-    for (let j = 0; j < n; j++) {
-      const d = wd !== 0 ? f32(grad[j] + wd * data[j]) : grad[j];
-      const b = first ? d : f32(f32(mu * buf[j]) + d); // buf.mul_(μ).add_(d): two roundings
-      buf[j] = b;
-      const u = nesterov ? f32(d + mu * b) : b;
-      data[j] = data[j] - lr * u;
-    }
+    // Per element, in WASM (assembly/kernels.ts sgd_update), with f32() = one float32 rounding:
+    //   d = f32(g + wd·θ);  b = d (first step) or f32(f32(μ·b) + d)  (buf.mul_(μ).add_(d): two roundings);
+    //   u = f32(d + μ·b) (Nesterov) or b;  θ = θ − lr·u
+    const buf = mu === 0 ? null : this.buf('momentum_buffer', i);
+    sgdUpdate(data, grad, buf, lr, wd, mu, this.stepCount === 1, this.nesterov);
   }
 }
