@@ -13,7 +13,8 @@
  *   3. a generic CBLAS: libcblas.so.3, then libblas.so.3 (Debian's libblas3 alternatives also export cblas_*);
  *   4. Apple Accelerate on macOS;
  *   5. otherwise the TypeScript GEMM (src/nn/blas/typescript.ts), with one warning on stderr.
- * Threads: env RNNLAB_BLAS_THREADS (or setBlasThreads) sets OpenBLAS's thread count; other backends report theirs.
+ * Threads: env RNNLAB_BLAS_THREADS (or setBlasThreads) sets the most OpenBLAS threads a product may use (default: the
+ * library's own, i.e. the cores); products below PARALLEL_MIN_WORK run on one thread. Other backends report theirs.
  */
 import { availableParallelism } from 'node:os';
 import { UserError } from '../util/errors.ts';
@@ -42,7 +43,16 @@ interface Active {
   info: BlasInfo;
   native: NativeBlas | null;
   gemm: SgemmFn;
+  /** The thread count last set in the library (0: not yet); info.threads is the most a product may use. */
+  threadsInEffect: number;
 }
+
+/**
+ * Products with at least this many multiply-adds run on all BLAS threads (info.threads), smaller ones on one thread.
+ * 64×512×128 (a per-step LSTM product of the W1 benchmark, 4.2M) stays on one; the once-per-layer input projection
+ * and weight-gradient products (hundreds of millions) get all of them.
+ */
+const PARALLEL_MIN_WORK = 1 << 24;
 
 let active: Active | null = null;
 
@@ -78,15 +88,30 @@ function makeActive(native: NativeBlas): Active {
   const info: BlasInfo = { backend: native.backend, path: native.path, threads: 1 };
   if (native.config) info.detail = native.config;
   const nativeGemm = native.sgemm;
+  const setThreads = native.setThreads;
   const gemm: SgemmFn = (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
-    if (m * n * k < NATIVE_MIN_WORK) sgemmTs(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    else nativeGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    const work = m * n * k;
+    if (work < NATIVE_MIN_WORK) {
+      sgemmTs(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      return;
+    }
+    if (setThreads) {
+      // Only the big products are worth a second thread: the per-time-step ones are too short to split, and
+      // OpenBLAS's helper thread would only spin against our own element-wise work.
+      const want = work >= PARALLEL_MIN_WORK ? info.threads : 1;
+      if (want !== act.threadsInEffect) {
+        setThreads(want);
+        act.threadsInEffect = want;
+      }
+    }
+    nativeGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   };
-  return { info, native, gemm };
+  const act: Active = { info, native, gemm, threadsInEffect: 0 };
+  return act;
 }
 
 function tsActive(detail: string): Active {
-  return { info: { backend: 'typescript', threads: 1, detail }, native: null, gemm: sgemmTs };
+  return { info: { backend: 'typescript', threads: 1, detail }, native: null, gemm: sgemmTs, threadsInEffect: 1 };
 }
 
 function resolveBackend(): Active {
@@ -142,9 +167,7 @@ function backend(): Active {
 
 /** Which BLAS the engine uses, where it was loaded from, and its thread count. Loads the backend if needed. */
 export function blasInfo(): BlasInfo {
-  const a = backend();
-  a.info.threads = currentThreads(a);
-  return { ...a.info };
+  return { ...backend().info };
 }
 
 /**
@@ -154,7 +177,10 @@ export function blasInfo(): BlasInfo {
 export function setBlasThreads(n: number): number {
   if (!Number.isInteger(n) || n < 1) throw new UserError(`BLAS thread count must be a positive integer, got ${n}`);
   const a = backend();
-  a.native?.setThreads?.(n);
+  if (a.native?.setThreads) {
+    a.native.setThreads(n);
+    a.threadsInEffect = n;
+  }
   a.info.threads = currentThreads(a);
   return a.info.threads;
 }
