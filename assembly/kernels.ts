@@ -261,10 +261,43 @@ export function tanh_f32(x: f32): f32 {
   store<f32>(p + (j << 2), <f32>x);
 }
 
+// Two lanes of f64 at a time: the same arithmetic as the scalar code, ~1.5× faster (the square roots and divisions
+// dominate). r2/ld2/st2 are r/ld/st for a pair of float32 values.
+@inline function ld2(p: usize, j: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(p + (j << 2)));
+}
+@inline function st2(p: usize, j: usize, x: v128): void {
+  v128.store64_lane(p + (j << 2), f32x4.demote_f64x2_zero(x), 0);
+}
+@inline function r2(x: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x));
+}
+
 // Adam / AdamW (src/optim/adam.ts). decay = 1 − lr·wd (AdamW) or 1; l2 = wd (Adam) or 0.
 export function adam_update(data: usize, grad: usize, m: usize, v: usize, n: i32, decay: f64, l2: f64,
                             b1: f64, c1: f64, b2: f64, c2: f64, stepSize: f64, bc2Sqrt: f64, eps: f64): void {
-  for (let j: usize = 0; j < <usize>n; j++) {
+  const vb1 = f64x2.splat(b1), vc1 = f64x2.splat(c1), vb2 = f64x2.splat(b2), vc2 = f64x2.splat(c2);
+  const vss = f64x2.splat(stepSize), vbc = f64x2.splat(bc2Sqrt), veps = f64x2.splat(eps);
+  const vdecay = f64x2.splat(decay), vl2 = f64x2.splat(l2);
+  const n2 = <usize>n & ~1;
+  for (let j: usize = 0; j < n2; j += 2) {
+    let theta = ld2(data, j);
+    if (decay != 1) theta = r2(f64x2.mul(theta, vdecay));
+    let g = ld2(grad, j);
+    if (l2 != 0) g = r2(f64x2.add(g, f64x2.mul(vl2, theta)));
+    const mj = r2(f64x2.add(r2(f64x2.mul(ld2(m, j), vb1)), f64x2.mul(vc1, g)));
+    const vj = r2(f64x2.add(r2(f64x2.mul(ld2(v, j), vb2)), r2(f64x2.mul(r2(f64x2.mul(vc2, g)), g))));
+    st2(m, j, mj);
+    st2(v, j, vj);
+    const denom = r2(f64x2.add(r2(f64x2.div(r2(f64x2.sqrt(vj)), vbc)), veps));
+    st2(data, j, f64x2.sub(theta, r2(f64x2.div(r2(f64x2.mul(vss, mj)), denom))));
+  }
+  if (n2 < <usize>n) adam_scalar(data, grad, m, v, n2, <usize>n, decay, l2, b1, c1, b2, c2, stepSize, bc2Sqrt, eps);
+}
+
+function adam_scalar(data: usize, grad: usize, m: usize, v: usize, from: usize, to: usize, decay: f64, l2: f64,
+                     b1: f64, c1: f64, b2: f64, c2: f64, stepSize: f64, bc2Sqrt: f64, eps: f64): void {
+  for (let j = from; j < to; j++) {
     let theta = ld(data, j);
     if (decay != 1) theta = r(theta * decay);
     let g = ld(grad, j);
@@ -330,3 +363,4 @@ export function rmsprop_update(data: usize, grad: usize, s: usize, b: usize, n: 
     }
   }
 }
+
