@@ -1,4 +1,60 @@
+/**
+ * `rnnlab train`: trains one model into a run directory (see src/train/run-dir.ts for what it holds).
+ * The work is src/train/run.ts's trainRun; this file only maps flags and prints the outcome.
+ */
 import type { Command } from 'commander';
+import { addTrainOptions, parseTrainCli } from '../options/train.ts';
+import { trainRun } from '../../train/run.ts';
+import { UserError } from '../../util/errors.ts';
 
-/** Registers `rnnlab train` (not written yet: registers nothing). */
-export function register(_program: Command): void {}
+const EXAMPLES = `
+Examples:
+  $ rnnlab train --out runs/lstm                                  LSTM + Adam on IMDB, 5 epochs
+  $ rnnlab train --arch gru --optimizer sgd --lr 0.5 --momentum 0.9 --clip 1 --out runs/gru-sgd
+  $ rnnlab train --dataset reviews.csv --limit 2000 --epochs 3 --hidden 64 --out runs/quick
+  $ rnnlab train --epochs 10 --patience 2 --schedule cosine --bidirectional --out runs/bilstm
+  $ rnnlab train --out runs/lstm --epochs 8 --resume              continue (or extend) an interrupted run
+`;
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('train')
+    .description('train a recurrent text classifier and save it (weights, vocabulary, config, history, metrics) to --out')
+    .requiredOption('--out <dir>', 'run directory to create (or to continue with --resume)')
+    .option('--resume', 'continue the run in --out from its last completed epoch (or return it if finished)');
+  addTrainOptions(cmd);
+  cmd.addHelpText('after', EXAMPLES);
+  cmd.action(async (raw: Record<string, unknown>) => {
+    const { train, data } = parseTrainCli(raw);
+    const dir = String(raw.out);
+    if (!dir.trim()) throw new UserError('--out needs a directory name');
+    // Ctrl-C: stop at the next batch, leaving the run resumable (a second Ctrl-C kills at once).
+    const ac = new AbortController();
+    const onSigint = (): void => ac.abort();
+    process.once('SIGINT', onSigint);
+    let outcome;
+    try {
+      outcome = await trainRun({ dir, train, data }, { resume: raw.resume === true, signal: ac.signal });
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+    if (outcome.status === 'interrupted') {
+      process.stderr.write(`rnnlab: interrupted after epoch ${outcome.epochsCompleted}; continue with the same command plus --resume\n`);
+      process.exitCode = 130;
+      return;
+    }
+    if (outcome.alreadyFinished) {
+      const m = outcome.metrics;
+      process.stdout.write(`${dir} already holds this finished run (${outcome.status}, ${outcome.epochsCompleted} epochs)` +
+        (m ? `: test accuracy ${(100 * m.accuracy).toFixed(2)}% at epoch ${m.epoch}` : '') + '; nothing to do\n');
+    }
+    if (outcome.status === 'diverged') {
+      // one line: the reason (where, last finite loss, what to change), then what is still usable
+      const kept = outcome.bestEpoch === null ? 'no weights were saved' : `${dir}/model.safetensors keeps epoch ${outcome.bestEpoch}`;
+      process.stderr.write(`rnnlab: ${outcome.reason} [run marked diverged; ${kept}]\n`);
+      process.exitCode = 1;
+      return;
+    }
+    if (!outcome.alreadyFinished) process.stdout.write(`saved to ${dir}\n`);
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * The training options as commander flags, shared by `rnnlab train` and `rnnlab experiment` (which accepts every
+ * one of them): addTrainOptions(cmd) declares them (plus the data options and --seed/--threads), parseTrainCli
+ * turns commander's values into the typed training options and the data spec.
+ *
+ * No commander defaults: an option left out is `undefined` in cmd.opts(), so a caller can tell "given on the
+ * command line" from "default" (the experiment's precedence rules need that); the zod schema
+ * (src/train/options.ts) fills the defaults, which the help text states.
+ */
+import type { Command } from 'commander';
+import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, SCHEDULE_KINDS } from '../../optim/index.ts';
+import { ARCHS, POOLINGS, TRAIN_DEFAULTS, parseTrainOptions, type TrainOptions } from '../../train/options.ts';
+import type { DataSpec } from '../../train/config.ts';
+import { addDataOptions, parseDataOptions, type DataOptions } from './data.ts';
+
+export { parseTrainOptions, TRAIN_FLAGS, TRAIN_DEFAULTS, type TrainOptions } from '../../train/options.ts';
+
+const d = TRAIN_DEFAULTS;
+const lrDefaults = OPTIMIZER_NAMES.map((n) => `${n} ${OPTIMIZER_DEFAULTS[n].lr}`).join(', ');
+
+/** Declares the model / optimizer / schedule options (not the data options). */
+export function addModelOptions(cmd: Command): Command {
+  return cmd
+    .option('--arch <name>', `recurrent cell: ${ARCHS.join(' | ')} (default ${d.arch})`)
+    .option('--optimizer <name>', `${OPTIMIZER_NAMES.join(' | ')} (default ${d.optimizer})`)
+    .option('--lr <rate>', `learning rate (default: the optimizer's: ${lrDefaults})`)
+    .option('--momentum <m>', 'momentum for sgd, nag, rmsprop, in [0, 1) (default: sgd 0, nag 0.9, rmsprop 0)')
+    .option('--weight-decay <w>', 'L2 penalty (adamw: decoupled decay, default 0.01; others 0)')
+    .option('--epochs <n>', `training epochs (default ${d.epochs})`)
+    .option('--batch-size <n>', `examples per batch (default ${d.batchSize})`)
+    .option('--embed <n>', `embedding size (default ${d.embed})`)
+    .option('--hidden <n>', `hidden size of each recurrent layer (default ${d.hidden})`)
+    .option('--layers <n>', `stacked recurrent layers (default ${d.layers})`)
+    .option('--bidirectional', 'run each layer in both directions')
+    .option('--dropout <p>', `dropout between layers and before the classifier, in [0, 1) (default ${d.dropout})`)
+    .option('--pooling <how>', `sequence → vector: ${POOLINGS.join(' | ')} (default ${d.pooling})`)
+    .option('--clip <norm>', 'clip the global gradient norm to this value (default: off)')
+    .option('--schedule <kind>', `lr schedule per epoch: ${SCHEDULE_KINDS.join(' | ')} (default ${d.schedule})`)
+    .option('--step-size <n>', 'step schedule: epochs between lr cuts (default: a third of --epochs)')
+    .option('--gamma <g>', 'step / plateau schedule: lr multiplier per cut, in (0, 1) (default 0.1)')
+    .option('--patience <n>', 'early stopping: stop after n epochs without a lower validation loss (default: off)')
+    .option('--threads <n>', 'BLAS threads (default: RNNLAB_BLAS_THREADS or the BLAS library\'s own)');
+}
+
+/** Declares every training option: model/optimizer, the data options, and --seed (which also seeds the splits). */
+export function addTrainOptions(cmd: Command): Command {
+  addModelOptions(cmd);
+  addDataOptions(cmd, { seed: false });
+  cmd.option('--seed <n>', `random seed: splits, initialisation, batch order, dropout (default ${d.seed})`);
+  return cmd;
+}
+
+/** The data spec a run records, from the data options; the splits are seeded with the training seed. */
+export function toDataSpec(o: DataOptions, seed: number): DataSpec {
+  return {
+    load: {
+      dataset: o.dataset, test: o.test, textColumn: o.textColumn, labelColumn: o.labelColumn, valSplit: o.valSplit,
+      seed, limit: o.limit,
+    },
+    prepare: { maxSize: o.vocabSize, minFreq: o.minFreq, maxLen: o.maxLen, truncate: o.truncate },
+  };
+}
+
+/** Validates cmd.opts() of a command set up with addTrainOptions (one-line UserError on a bad value). */
+export function parseTrainCli(raw: Record<string, unknown>): { train: TrainOptions; data: DataSpec } {
+  const train = parseTrainOptions(raw);
+  const data = parseDataOptions({ ...raw, seed: train.seed });
+  return { train, data: toDataSpec(data, train.seed) };
+}

@@ -1,0 +1,67 @@
+/**
+ * Forward-only passes over a whole split: mean loss and accuracy (every epoch, on val and test), and optionally the
+ * class probabilities of every example in split order (for the final metrics and `rnnlab evaluate`).
+ *
+ * Evaluation batches are length-bucketed but not shuffled (a pure function of the split), so the numbers never
+ * depend on the epoch or the seed. Dropout is off (training = false).
+ */
+import { epochBatches, type EncodedSplit } from '../data/index.ts';
+import { classificationLoss, probabilities } from '../nn/loss.ts';
+import type { RnnClassifier } from '../nn/model.ts';
+
+export interface BatchLoss {
+  /** Mean loss over the batch; NaN or ±Infinity when the model diverged. */
+  loss: number;
+  correct: number;
+}
+
+/**
+ * classificationLoss, but a diverged model gives a non-finite loss instead of an exception, so the trainer can stop
+ * cleanly and say where it happened. (The loss module throws on a non-finite loss; non-finite logits are caught
+ * here first, and the rare finite-logit overflow is caught from its throw.)
+ */
+export function batchLoss(
+  logits: Float32Array, labels: Int32Array, size: number, numClasses: number, dLogits?: Float32Array,
+): BatchLoss {
+  const outDim = numClasses === 2 ? 1 : numClasses;
+  for (let i = 0; i < size * outDim; i++) if (!Number.isFinite(logits[i]!)) return { loss: NaN, correct: 0 };
+  try {
+    return classificationLoss(logits, labels, size, numClasses, dLogits);
+  } catch (e) {
+    if (e instanceof Error && /not finite/.test(e.message)) return { loss: Infinity, correct: 0 };
+    throw e;
+  }
+}
+
+export interface SplitResult {
+  n: number;
+  /** Mean loss over the split (NaN/Infinity if the model diverged). */
+  loss: number;
+  accuracy: number;
+  /** With `collect`: [n * numClasses] probabilities, row i = example i of the split. */
+  probs?: Float32Array;
+}
+
+/** Batch size for evaluation: no gradients are kept, so larger batches are fine, but keep the padding bounded. */
+export const EVAL_BATCH = 256;
+
+export function evaluateSplit(
+  model: RnnClassifier, split: EncodedSplit, numClasses: number, opts: { collect?: boolean; batchSize?: number } = {},
+): SplitResult {
+  const n = split.count;
+  const probs = opts.collect ? new Float32Array(n * numClasses) : undefined;
+  if (n === 0) return { n, loss: NaN, accuracy: NaN, probs };
+  let lossSum = 0;
+  let correct = 0;
+  for (const batch of epochBatches(split, { batchSize: opts.batchSize ?? EVAL_BATCH, seed: 0, epoch: 0, shuffle: false, bucket: true })) {
+    const logits = model.forward(batch, false);
+    const r = batchLoss(logits, batch.labels, batch.size, numClasses);
+    lossSum += r.loss * batch.size;
+    correct += r.correct;
+    if (probs) {
+      const p = probabilities(logits, batch.size, numClasses);
+      for (let b = 0; b < batch.size; b++) probs.set(p.subarray(b * numClasses, (b + 1) * numClasses), batch.indices[b]! * numClasses);
+    }
+  }
+  return { n, loss: lossSum / n, accuracy: correct / n, probs };
+}

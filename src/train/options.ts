@@ -1,0 +1,123 @@
+/**
+ * The training options (`rnnlab train`, and every cell of `rnnlab experiment`): one zod schema that turns raw values
+ * (commander's strings, or JSON numbers/booleans from an experiment config) into a typed TrainSettings object.
+ *
+ * The schema lives here, in the train layer, so that src/experiment can parse per-cell settings with exactly the
+ * parser the CLI flags go through; src/cli/options/train.ts declares the matching commander flags.
+ *
+ * Data options (--dataset, --limit, --max-len, …) are the data layer's (src/cli/options/data.ts); --seed is ours
+ * and also seeds the data splits.
+ */
+import { z } from 'zod';
+import { UserError } from '../util/errors.ts';
+import { OPTIMIZER_NAMES, SCHEDULE_KINDS, type OptimizerName, type ScheduleKind } from '../optim/index.ts';
+import type { Arch, Pooling } from '../nn/model.ts';
+
+export const ARCHS = ['rnn', 'gru', 'lstm'] as const satisfies readonly Arch[];
+export const POOLINGS = ['last', 'mean', 'max'] as const satisfies readonly Pooling[];
+
+/** Defaults of `rnnlab train` (lr: the optimizer's own default, see OPTIMIZER_DEFAULTS). */
+export const TRAIN_DEFAULTS = {
+  arch: 'lstm',
+  optimizer: 'adam',
+  epochs: 5,
+  batchSize: 64,
+  embed: 128,
+  hidden: 128,
+  layers: 1,
+  bidirectional: false,
+  dropout: 0,
+  pooling: 'last',
+  schedule: 'constant',
+  seed: 42,
+} as const;
+
+/** Option key → command-line flag, for error messages and for experiment configs written with flag names. */
+export const TRAIN_FLAGS: Record<string, string> = {
+  arch: '--arch', optimizer: '--optimizer', lr: '--lr', momentum: '--momentum', weightDecay: '--weight-decay',
+  epochs: '--epochs', batchSize: '--batch-size', embed: '--embed', hidden: '--hidden', layers: '--layers',
+  bidirectional: '--bidirectional', dropout: '--dropout', pooling: '--pooling', clip: '--clip', schedule: '--schedule',
+  stepSize: '--step-size', gamma: '--gamma', patience: '--patience', seed: '--seed', threads: '--threads',
+};
+
+const oneOf = <T extends string>(flag: string, values: readonly T[]) =>
+  z.enum(values as [T, ...T[]], {
+    error: (iss) => `${flag} must be one of ${values.join(', ')} (got ${JSON.stringify(iss.input)})`,
+  });
+
+/** A number from a string or a number; '' and non-numbers are errors naming the flag. */
+const num = (flag: string) =>
+  z.preprocess(
+    // keep a non-numeric string as is, so the error can quote what was typed
+    (v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v),
+    z.number({ error: (iss) => `${flag} must be a number (got ${JSON.stringify(iss.input)})` }).finite(),
+  );
+const int = (flag: string, min: number) =>
+  num(flag).pipe(z.number().int({ error: `${flag} must be a whole number` }).min(min, { error: `${flag} must be ≥ ${min}` }));
+const positive = (flag: string) => num(flag).pipe(z.number().positive({ error: `${flag} must be > 0` }));
+const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
+
+export const trainOptionsSchema = z.object({
+  arch: oneOf('--arch', ARCHS).default(TRAIN_DEFAULTS.arch),
+  optimizer: oneOf('--optimizer', OPTIMIZER_NAMES).default(TRAIN_DEFAULTS.optimizer),
+  /** Absent: the optimizer's default (OPTIMIZER_DEFAULTS[optimizer].lr). */
+  lr: positive('--lr').optional(),
+  momentum: num('--momentum').pipe(z.number().min(0, { error: '--momentum must be in [0, 1)' })
+    .lt(1, { error: '--momentum must be in [0, 1)' })).optional(),
+  weightDecay: num('--weight-decay').pipe(z.number().min(0, { error: '--weight-decay must be ≥ 0' })).optional(),
+  epochs: int('--epochs', 1).default(TRAIN_DEFAULTS.epochs),
+  batchSize: int('--batch-size', 1).default(TRAIN_DEFAULTS.batchSize),
+  embed: int('--embed', 1).default(TRAIN_DEFAULTS.embed),
+  hidden: int('--hidden', 1).default(TRAIN_DEFAULTS.hidden),
+  layers: int('--layers', 1).default(TRAIN_DEFAULTS.layers),
+  bidirectional: flag.default(TRAIN_DEFAULTS.bidirectional),
+  dropout: num('--dropout').pipe(z.number().min(0, { error: '--dropout must be in [0, 1)' })
+    .lt(1, { error: '--dropout must be in [0, 1)' })).default(TRAIN_DEFAULTS.dropout),
+  pooling: oneOf('--pooling', POOLINGS).default(TRAIN_DEFAULTS.pooling),
+  /** Max global gradient norm; absent = no clipping. */
+  clip: positive('--clip').optional(),
+  schedule: oneOf('--schedule', SCHEDULE_KINDS).default(TRAIN_DEFAULTS.schedule),
+  /** step schedule: epochs between lr cuts (default: a third of the epochs, at least 1). */
+  stepSize: int('--step-size', 1).optional(),
+  /** step / plateau schedule: lr multiplier per cut (default 0.1). */
+  gamma: num('--gamma').pipe(z.number().gt(0, { error: '--gamma must be in (0, 1)' })
+    .lt(1, { error: '--gamma must be in (0, 1)' })).optional(),
+  /** Early stopping: stop after this many epochs without a lower validation loss; absent = off. */
+  patience: int('--patience', 1).optional(),
+  seed: int('--seed', 0).pipe(z.number().max(0xffffffff, { error: '--seed must be < 2^32' })).default(TRAIN_DEFAULTS.seed),
+  /** BLAS threads; absent = the BLAS default (env RNNLAB_BLAS_THREADS or the library's). */
+  threads: int('--threads', 1).optional(),
+});
+
+export type TrainOptions = z.infer<typeof trainOptionsSchema>;
+export type { OptimizerName, ScheduleKind };
+
+/** A zod error as one line, each issue naming its flag. */
+function oneLine(error: z.ZodError): string {
+  // z.prettifyError gives "✖ message" + "  → at key" per issue; fold each pair into "message" (our messages name
+  // their flag) or "--flag: message" (zod's own messages do not), and the issues into one line.
+  const parts: string[] = [];
+  for (const line of z.prettifyError(error).split('\n').map((l) => l.trim()).filter(Boolean)) {
+    const at = /^→ at (\w+)/.exec(line);
+    if (at) {
+      const f = TRAIN_FLAGS[at[1]!] ?? at[1]!;
+      const last = parts.length - 1;
+      if (last >= 0 && !parts[last]!.includes(f)) parts[last] = `${f}: ${parts[last]}`;
+    } else {
+      parts.push(line.replace(/^✖\s*/, ''));
+    }
+  }
+  return parts.join('; ');
+}
+
+/**
+ * Validates raw option values (commander's `cmd.opts()`, or an experiment cell's settings). Unknown keys are
+ * ignored (commander passes the data options and --out too). Throws a one-line UserError.
+ */
+export function parseTrainOptions(raw: Record<string, unknown>): TrainOptions {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(TRAIN_FLAGS)) if (raw[key] !== undefined) picked[key] = raw[key];
+  const r = trainOptionsSchema.safeParse(picked);
+  if (!r.success) throw new UserError(`bad training option: ${oneLine(r.error)}`);
+  return r.data;
+}

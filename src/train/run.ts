@@ -1,0 +1,275 @@
+/**
+ * trainRun: THE entry point for training one model into a run directory, used by `rnnlab train`, by the experiment
+ * runner (in-process, or in a child process via src/train/child.ts), and by tests. Given a directory and options it
+ *
+ *   - starts a new run when the directory is empty or absent;
+ *   - resumes from checkpoint.safetensors when the directory holds the same run (same identity, see config.ts)
+ *     that has not finished (killed, interrupted, or finished with fewer epochs than now asked for);
+ *   - returns the recorded result without training when that run has already finished;
+ *   - refuses (one-line UserError) a directory holding a different run, or any run when resume is false.
+ *
+ * The data set can be passed in already loaded and encoded (prepareDataset), so a process that trains many
+ * models on the same data reads and tokenizes it once.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import {
+  checkSplits, loadDataset, majorityBaseline, prepareSplits, type DataProgress, type PreparedData,
+} from '../data/index.ts';
+import { RnnClassifier } from '../nn/model.ts';
+import { loadSafetensors } from '../nn/safetensors.ts';
+import { setBlasThreads, blasInfo } from '../nn/blas.ts';
+import { createOptimizer, createScheduler } from '../optim/index.ts';
+import { UserError } from '../util/errors.ts';
+import { writeJsonAtomic } from '../util/fs.ts';
+import { Rng } from '../util/rng.ts';
+import { VERSION } from '../version.ts';
+import { computeMetrics, type Metrics } from './metrics.ts';
+import { canonical, firstDifference, modelConfig, resolveTrain, runIdentity, type DataSpec, type ResolvedTrain, type RunConfig } from './config.ts';
+import type { TrainOptions } from './options.ts';
+import { loadCheckpoint, type LoopState } from './checkpoint.ts';
+import { evaluateSplit } from './evaluate.ts';
+import { EpochBar, stdoutLogger, type Logger } from './progress.ts';
+import { trainLoop } from './trainer.ts';
+import {
+  dirHasFiles, loadWeightsInto, readHistory, readRunConfig, readStatus, readVocab, RUN_FILES, runFile,
+  writeHistory, writeRunConfig, writeStatus, type EpochRecord, type RunStatus,
+} from './run-dir.ts';
+
+/** A data set loaded, checked and encoded once; pass it to several trainRun calls with the same spec. */
+export interface PreparedDataset {
+  spec: DataSpec;
+  name: string;
+  description: string;
+  labels: string[];
+  prepared: PreparedData;
+  counts: { train: number[]; val: number[]; test: number[] };
+  /** One line each: a lopsided or incomplete split (see src/data/sanity.ts). */
+  warnings: string[];
+}
+
+export async function prepareDataset(spec: DataSpec, onProgress?: (p: DataProgress) => void): Promise<PreparedDataset> {
+  const loaded = await loadDataset({ ...spec.load, onProgress });
+  const { counts, warnings } = checkSplits(loaded);
+  const prepared = prepareSplits(loaded, { ...spec.prepare, onProgress });
+  return { spec, name: loaded.name, description: loaded.description, labels: loaded.labels, prepared, counts, warnings };
+}
+
+/** metrics.json: test metrics of the best epoch's weights, plus the split's majority-class baseline. */
+export interface RunMetrics extends Metrics {
+  split: 'test';
+  /** The epoch whose weights were evaluated. */
+  epoch: number;
+  /** Always predicting the most frequent class of this split. */
+  baseline: { majority: { label: string; accuracy: number } };
+}
+
+export interface RunRequest {
+  dir: string;
+  train: TrainOptions;
+  data: DataSpec;
+}
+
+export interface RunHooks {
+  /** Continue or return an existing identical run (default true). false: a non-empty directory is an error. */
+  resume?: boolean;
+  /** The data, already loaded (its spec must equal the request's); loaded on demand otherwise. */
+  dataset?: PreparedDataset;
+  /** Epoch lines and notes (default: stdout). */
+  log?: Logger;
+  /** Progress bar on stderr (default: only when stderr is a terminal). */
+  progress?: boolean;
+  /** Loading progress (download, read, tokenize), when the data is loaded here. */
+  onDataProgress?: (p: DataProgress) => void;
+  onEpoch?: (record: EpochRecord) => void;
+  /** Stop between batches/epochs; the run stays resumable (status 'running'). */
+  signal?: AbortSignal;
+}
+
+export interface RunOutcome {
+  dir: string;
+  /** 'interrupted': stopped by the signal; the directory can be resumed. */
+  status: 'ok' | 'diverged' | 'failed' | 'interrupted';
+  reason?: string;
+  seconds: number;
+  epochsCompleted: number;
+  bestEpoch: number | null;
+  stoppedEarly: boolean;
+  history: EpochRecord[];
+  /** Test metrics of the best epoch (null when no epoch completed). */
+  metrics: RunMetrics | null;
+  /** Epoch the run continued after, when it resumed; null for a fresh start. */
+  resumedFrom: number | null;
+  /** True when the directory held a finished run and nothing was trained. */
+  alreadyFinished: boolean;
+  train: ResolvedTrain;
+}
+
+function freshState(): LoopState {
+  return { epoch: -1, history: [], bestEpoch: null, bestValLoss: null, badEpochs: 0, stoppedEarly: false, seconds: 0 };
+}
+
+function isFinished(status: RunStatus | null, train: ResolvedTrain): boolean {
+  if (!status) return false;
+  if (status.status === 'diverged') return true;
+  return status.status === 'ok' && (status.stoppedEarly || status.epochsCompleted >= train.epochs);
+}
+
+function readMetrics(dir: string): RunMetrics | null {
+  const path = runFile(dir, 'metrics');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RunMetrics) : null;
+}
+
+export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<RunOutcome> {
+  const { dir } = req;
+  const train = resolveTrain(req.train);
+  const log = hooks.log ?? stdoutLogger;
+  const identity = runIdentity(train, req.data);
+
+  // ---- what is in the directory already ----
+  let resumeFrom: RunConfig | null = null;
+  if (dirHasFiles(dir)) {
+    if (!existsSync(runFile(dir, 'config'))) {
+      throw new UserError(`output folder ${dir} is not empty and holds no rnnlab run; choose another --out (or empty it)`);
+    }
+    const saved = readRunConfig(dir);
+    const diff = firstDifference(runIdentity(saved.train, saved.data.spec), identity);
+    if (diff) {
+      throw new UserError(`output folder ${dir} holds a different run (${diff}); choose another --out, or delete the folder`);
+    }
+    if (hooks.resume === false) {
+      throw new UserError(`output folder ${dir} already holds this run; pass --resume to continue it, or choose another --out`);
+    }
+    const status = readStatus(dir);
+    if (isFinished(status, train)) {
+      const s = status!;
+      return {
+        dir, status: s.status as 'ok' | 'diverged', reason: s.reason, seconds: s.seconds, epochsCompleted: s.epochsCompleted,
+        bestEpoch: s.bestEpoch, stoppedEarly: s.stoppedEarly, history: readHistory(dir), metrics: readMetrics(dir),
+        resumedFrom: null, alreadyFinished: true, train: saved.train,
+      };
+    }
+    if (existsSync(runFile(dir, 'checkpoint'))) resumeFrom = saved;
+  }
+
+  // ---- data, model, optimizer ----
+  const ds = hooks.dataset ?? await prepareDataset(req.data, hooks.onDataProgress);
+  if (canonical(ds.spec) !== canonical(req.data)) throw new Error('trainRun: hooks.dataset was prepared from a different data spec');
+  for (const w of ds.warnings) log(`warning: ${w}`);
+  const numClasses = ds.labels.length;
+  const hasVal = ds.prepared.val.count > 0;
+  if (!hasVal && train.patience !== null) throw new UserError('--patience needs a validation split; set --val-split > 0 or drop --patience');
+  if (!hasVal && train.schedule.kind === 'plateau') throw new UserError('--schedule plateau needs a validation split; set --val-split > 0 or pick another schedule');
+  if (resumeFrom) {
+    const savedVocab = readVocab(dir);
+    if (canonical(savedVocab.itos) !== canonical(ds.prepared.vocab.itos) || canonical(resumeFrom.labels) !== canonical(ds.labels)) {
+      throw new UserError(`the data set changed since ${dir} was started (different vocabulary or labels); resume needs the same data, or start a new run`);
+    }
+  }
+  if (train.threads !== null) setBlasThreads(train.threads);
+  const mc = modelConfig(train, ds.prepared.vocab.size, numClasses);
+  const model = new RnnClassifier(mc, train.seed);
+  const optimizer = createOptimizer(train.optimizer, model.params, train.optimizerOptions);
+  const scheduler = createScheduler(train.schedule.kind, optimizer, train.schedule.options);
+  // Dropout masks get their own stream, independent of the init stream and of the data order.
+  const rng = new Rng((train.seed ^ 0x5eed_d20b) >>> 0);
+
+  if (!resumeFrom) {
+    const p = ds.prepared;
+    log(`data set "${ds.name}": ${p.train.count} train / ${p.val.count} val / ${p.test.count} test examples, ` +
+      `${numClasses} classes (${ds.labels.join(', ')}), vocabulary ${p.vocab.size}, max-len ${p.train.maxLen}`);
+    log(`model: ${train.arch}${train.bidirectional ? ' (bidirectional)' : ''}, ${train.layers} layer(s) × ${train.hidden} hidden, ` +
+      `embed ${train.embed}, ${model.numParams.toLocaleString('en-US')} parameters; ${train.optimizer} lr ${train.optimizerOptions.lr}`);
+  }
+  const blas = blasInfo();
+  const config: RunConfig = {
+    format: 'rnnlab-run', version: 1, rnnlab: VERSION, createdAt: resumeFrom?.createdAt ?? new Date().toISOString(),
+    model: mc, train,
+    data: {
+      spec: req.data, name: ds.name, description: ds.description,
+      sizes: { train: ds.prepared.train.count, val: ds.prepared.val.count, test: ds.prepared.test.count },
+      classCounts: ds.counts,
+    },
+    labels: ds.labels, tokenizer: 'basic_english', vocabSize: ds.prepared.vocab.size,
+    maxLen: ds.prepared.train.maxLen, truncate: req.data.prepare.truncate ?? 'head', seed: train.seed,
+    blas: { backend: blas.backend, threads: blas.threads },
+  };
+
+  let state = freshState();
+  if (resumeFrom) {
+    const ck = loadCheckpoint(runFile(dir, 'checkpoint'), model);
+    optimizer.loadStateDict(ck.optimizer);
+    scheduler.loadStateDict(ck.scheduler);
+    rng.setState(ck.rng);
+    state = {
+      epoch: ck.epoch, history: ck.history, bestEpoch: ck.bestEpoch, bestValLoss: ck.bestValLoss,
+      badEpochs: ck.badEpochs, stoppedEarly: ck.stoppedEarly, seconds: ck.seconds,
+    };
+    log(`resuming ${dir} after epoch ${state.epoch} of ${train.epochs}`);
+  }
+  // config.json first: from here on the folder is recognisably this run. (On resume it is rewritten with the new
+  // epoch count.) Then the vocabulary; both before any weights.
+  writeRunConfig(dir, config);
+  writeJsonAtomic(runFile(dir, 'vocab'), ds.prepared.vocab.toJSON());
+  if (!resumeFrom) {
+    writeStatus(dir, {
+      status: 'running', seconds: 0, epochsCompleted: 0, epochsPlanned: train.epochs, bestEpoch: null, stoppedEarly: false,
+    });
+  }
+
+  const outcomeBase = { dir, resumedFrom: resumeFrom ? state.epoch : null, alreadyFinished: false, train };
+  let end;
+  try {
+    end = await trainLoop({
+      dir, model, optimizer, scheduler, rng, data: ds.prepared, numClasses, train, log,
+      bar: new EpochBar(hooks.progress ?? Boolean(process.stderr.isTTY)), onEpoch: hooks.onEpoch, signal: hooks.signal,
+    }, state);
+  } catch (e) {
+    const reason = oneLine(e);
+    writeStatus(dir, {
+      status: 'failed', reason, seconds: state.seconds, epochsCompleted: Math.max(0, state.epoch),
+      epochsPlanned: train.epochs, bestEpoch: state.bestEpoch, stoppedEarly: state.stoppedEarly,
+    });
+    throw e;
+  }
+  const common = {
+    ...outcomeBase, seconds: state.seconds, epochsCompleted: Math.max(0, state.epoch), bestEpoch: state.bestEpoch,
+    stoppedEarly: state.stoppedEarly, history: state.history,
+  };
+  if (end.status === 'interrupted') return { ...common, status: 'interrupted', metrics: null };
+
+  // ---- final test metrics, from the best epoch's weights ----
+  const t0 = performance.now();
+  let metrics: RunMetrics | null = null;
+  if (state.bestEpoch !== null) {
+    loadWeightsInto(model, loadSafetensors(runFile(dir, 'model')), runFile(dir, 'model'));
+    const test = evaluateSplit(model, ds.prepared.test, numClasses, { collect: true });
+    if (Number.isFinite(test.loss)) {
+      const base = majorityBaseline(ds.counts.test, ds.labels);
+      metrics = {
+        split: 'test', epoch: state.bestEpoch,
+        ...computeMetrics(ds.prepared.test.labels, test.probs!, numClasses, ds.labels, { loss: test.loss }),
+        baseline: { majority: { label: base.label, accuracy: base.accuracy } },
+      };
+      writeJsonAtomic(runFile(dir, 'metrics'), metrics);
+    }
+  }
+  const seconds = state.seconds + (performance.now() - t0) / 1000;
+  const reason = end.status === 'diverged' ? end.reason : undefined;
+  writeHistory(dir, state.history);
+  writeStatus(dir, {
+    status: end.status, reason, seconds, epochsCompleted: Math.max(0, state.epoch), epochsPlanned: train.epochs,
+    bestEpoch: state.bestEpoch, stoppedEarly: state.stoppedEarly,
+  });
+  if (metrics) {
+    log(`best epoch ${metrics.epoch}: test accuracy ${(100 * metrics.accuracy).toFixed(2)}%, macro-F1 ${metrics.macroF1.toFixed(4)} ` +
+      `(majority baseline ${(100 * metrics.baseline.majority.accuracy).toFixed(2)}%)`);
+  }
+  return { ...common, seconds, status: end.status, reason, metrics };
+}
+
+function oneLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0]!.slice(0, 500);
+}
+
+export { RUN_FILES };

@@ -1,0 +1,197 @@
+/**
+ * The training loop, epoch by epoch, read top to bottom:
+ *
+ *   epoch 0          evaluate val and test before any update (the curves start at the untrained model)
+ *   epoch e ≥ 1      for each batch of the epoch's (seed, e)-determined order:
+ *                      zero grads → forward (dropout from the run's RNG) → loss → backward → clip → optimizer step
+ *                    evaluate val and test; step the lr schedule
+ *   after each epoch if the validation loss is the lowest so far: save model.safetensors (the best weights)
+ *                    save checkpoint.safetensors (last epoch: weights, optimizer, scheduler, RNG, history),
+ *                    history.jsonl and status.json; log one line
+ *                    early stopping: stop after `patience` epochs without a lower validation loss
+ *
+ * A non-finite loss (NaN/Inf) stops the run where it happened: the step's update is never applied, the files of the
+ * last completed epoch stay as they are, and the caller marks the run `diverged` with a one-line reason.
+ *
+ * Determinism: batch order is a pure function of (seed, epoch), dropout masks come from one seeded RNG whose state is
+ * checkpointed, and every reduction runs in a fixed order, so the same seed (and BLAS thread count) gives
+ * bit-identical numbers, resumed or not.
+ */
+import { batchCount, epochBatches, type PreparedData } from '../data/index.ts';
+import type { RnnClassifier } from '../nn/model.ts';
+import { clipGradNorm, type Optimizer, type Scheduler } from '../optim/index.ts';
+import { UserError } from '../util/errors.ts';
+import type { Rng } from '../util/rng.ts';
+import type { ResolvedTrain } from './config.ts';
+import { batchLoss, evaluateSplit } from './evaluate.ts';
+import { saveCheckpoint, type LoopState } from './checkpoint.ts';
+import { EpochBar, formatEpochLine, type Logger } from './progress.ts';
+import { runFile, saveModelWeights, writeHistory, writeStatus, type EpochRecord } from './run-dir.ts';
+
+export interface LoopContext {
+  dir: string;
+  model: RnnClassifier;
+  optimizer: Optimizer;
+  scheduler: Scheduler;
+  /** Dropout masks; its state is saved in every checkpoint. */
+  rng: Rng;
+  data: PreparedData;
+  numClasses: number;
+  train: ResolvedTrain;
+  log: Logger;
+  bar: EpochBar;
+  onEpoch?: (record: EpochRecord) => void;
+  /** Checked between batches and epochs: stop without finishing (the last checkpoint stays valid). */
+  signal?: AbortSignal;
+}
+
+export type LoopEnd =
+  | { status: 'ok' }
+  | { status: 'diverged'; reason: string }
+  | { status: 'interrupted' };
+
+/** Runs epochs state.epoch+1 … train.epochs, updating `state` (and the run directory) after each. */
+export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<LoopEnd> {
+  const { train } = ctx;
+  for (let epoch = state.epoch + 1; epoch <= train.epochs && !state.stoppedEarly; epoch++) {
+    if (ctx.signal?.aborted) return { status: 'interrupted' };
+    const t0 = performance.now();
+    const lr = ctx.optimizer.lr;
+
+    let fit: EpochFit | null = null;
+    if (epoch > 0) {
+      const r = await fitEpoch(ctx, epoch);
+      if (r.status !== 'ok') return r;
+      fit = r;
+    }
+    const val = evaluateSplit(ctx.model, ctx.data.val, ctx.numClasses);
+    const test = evaluateSplit(ctx.model, ctx.data.test, ctx.numClasses);
+    const hasVal = val.n > 0;
+    if (hasVal && !Number.isFinite(val.loss)) {
+      return { status: 'diverged', reason: `training diverged: the validation loss after epoch ${epoch} is ${val.loss}; ${hint(train)}` };
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const record: EpochRecord = {
+      epoch,
+      trainLoss: fit ? fit.loss : null,
+      trainAccuracy: fit ? fit.accuracy : null,
+      valLoss: hasVal ? val.loss : null,
+      valAccuracy: hasVal ? val.accuracy : null,
+      testLoss: Number.isFinite(test.loss) ? test.loss : null,
+      testAccuracy: test.accuracy,
+      lr,
+      seconds,
+      tokensPerSecond: fit ? fit.tokensPerSecond : null,
+    };
+
+    if (epoch > 0) ctx.scheduler.step(epoch - 1, hasVal ? val.loss : undefined);
+
+    // Best = lowest validation loss (strictly lower; the earliest epoch wins ties). Without a validation split
+    // there is nothing to select on (never the test set): the latest epoch is kept.
+    const isBest = !hasVal || state.bestValLoss === null || val.loss < state.bestValLoss;
+    if (isBest) {
+      state.bestEpoch = epoch;
+      state.bestValLoss = hasVal ? val.loss : null;
+      state.badEpochs = 0;
+      saveModelWeights(ctx.dir, ctx.model);
+    } else if (epoch > 0) {
+      state.badEpochs++;
+      if (train.patience !== null && state.badEpochs >= train.patience && epoch < train.epochs) state.stoppedEarly = true;
+    }
+    state.epoch = epoch;
+    state.history.push(record);
+    state.seconds += seconds;
+
+    saveCheckpoint(runFile(ctx.dir, 'checkpoint'), ctx.model, {
+      format: 'rnnlab-checkpoint', version: 1, ...state,
+      optimizer: ctx.optimizer.stateDict(), scheduler: ctx.scheduler.stateDict(), rng: ctx.rng.getState(),
+    });
+    writeHistory(ctx.dir, state.history);
+    writeStatus(ctx.dir, {
+      status: 'running', seconds: state.seconds, epochsCompleted: epoch, epochsPlanned: train.epochs,
+      bestEpoch: state.bestEpoch, stoppedEarly: state.stoppedEarly,
+    });
+    ctx.log(formatEpochLine(record, train.epochs, isBest && hasVal));
+    if (state.stoppedEarly) {
+      ctx.log(`early stopping: no lower validation loss for ${state.badEpochs} epochs (best: epoch ${state.bestEpoch})`);
+    }
+    ctx.onEpoch?.(record);
+  }
+  return { status: 'ok' };
+}
+
+type Stopped = Exclude<LoopEnd, { status: 'ok' }>;
+
+interface EpochFit {
+  status: 'ok';
+  loss: number;
+  accuracy: number;
+  tokensPerSecond: number;
+}
+
+function hint(train: ResolvedTrain): string {
+  return train.clip === null ? 'lower --lr or set --clip (e.g. --clip 1)' : 'lower --lr or --clip';
+}
+
+/** One pass over the training split. */
+async function fitEpoch(ctx: LoopContext, epoch: number): Promise<EpochFit | Stopped> {
+  const { model, optimizer, train, numClasses } = ctx;
+  const split = ctx.data.train;
+  const outDim = numClasses === 2 ? 1 : numClasses;
+  const dLogitsBuf = new Float32Array(train.batchSize * outDim);
+  const total = batchCount(split.count, train.batchSize);
+  ctx.bar.start(epoch, train.epochs, total);
+  const t0 = performance.now();
+  let lastYield = t0;
+  let lossSum = 0;
+  let correct = 0;
+  let seen = 0;
+  let tokens = 0;
+  let lastFinite: number | null = null;
+  let step = 0;
+  try {
+    for (const batch of epochBatches(split, { batchSize: train.batchSize, seed: train.seed, epoch, shuffle: true, bucket: true })) {
+      step++;
+      model.zeroGrad();
+      const logits = model.forward(batch, true, ctx.rng);
+      const dLogits = dLogitsBuf.subarray(0, batch.size * outDim);
+      const r = batchLoss(logits, batch.labels, batch.size, numClasses, dLogits);
+      if (!Number.isFinite(r.loss)) return diverged(ctx, epoch, step, `the loss is ${r.loss}`, lastFinite);
+      model.backward(dLogits);
+      if (train.clip !== null) {
+        try {
+          clipGradNorm(model.params, train.clip);
+        } catch (e) {
+          if (e instanceof UserError) return diverged(ctx, epoch, step, 'the gradient norm is not finite', r.loss);
+          throw e;
+        }
+      }
+      optimizer.step();
+      lastFinite = r.loss;
+      lossSum += r.loss * batch.size;
+      correct += r.correct;
+      seen += batch.size;
+      for (let b = 0; b < batch.size; b++) tokens += batch.lengths[b]!;
+      const now = performance.now();
+      if (now - lastYield > 100) {
+        ctx.bar.update(step, lossSum / seen, correct / seen, tokens / ((now - t0) / 1000));
+        // Let timers and IPC run (progress redraw, a parent's disconnect or abort) without slowing the loop.
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+        if (ctx.signal?.aborted) return { status: 'interrupted' };
+      }
+    }
+  } finally {
+    ctx.bar.stop();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { status: 'ok', loss: lossSum / seen, accuracy: correct / seen, tokensPerSecond: seconds > 0 ? tokens / seconds : 0 };
+}
+
+function diverged(ctx: LoopContext, epoch: number, step: number, what: string, lastFinite: number | null): Stopped {
+  const last = lastFinite === null ? 'no finite loss yet this epoch' : `last finite loss ${lastFinite.toFixed(4)}`;
+  return {
+    status: 'diverged',
+    reason: `training diverged at epoch ${epoch}, step ${step}: ${what} (${last}); ${hint(ctx.train)}`,
+  };
+}

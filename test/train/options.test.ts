@@ -1,0 +1,72 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { parseTrainOptions, TRAIN_DEFAULTS } from '../../src/train/options.ts';
+import { resolveTrain, runIdentity } from '../../src/train/config.ts';
+import { OPTIMIZER_DEFAULTS } from '../../src/optim/index.ts';
+import { UserError } from '../../src/util/errors.ts';
+
+const fails = (raw: Record<string, unknown>, re: RegExp) =>
+  assert.throws(() => resolveTrain(parseTrainOptions(raw)), (e: unknown) =>
+    e instanceof UserError && re.test(e.message) && !e.message.includes('\n'));
+
+test('defaults: lstm + adam, 5 epochs, batch 64, embed/hidden 128, 1 layer, seed 42, no clip, no early stopping', () => {
+  const o = parseTrainOptions({});
+  assert.equal(o.arch, 'lstm');
+  assert.equal(o.optimizer, 'adam');
+  assert.equal(o.epochs, 5);
+  assert.equal(o.batchSize, 64);
+  assert.equal(o.embed, 128);
+  assert.equal(o.hidden, 128);
+  assert.equal(o.layers, 1);
+  assert.equal(o.dropout, 0);
+  assert.equal(o.seed, 42);
+  assert.equal(o.clip, undefined);
+  assert.equal(o.patience, undefined);
+  assert.equal(o.seed, TRAIN_DEFAULTS.seed);
+  const r = resolveTrain(o);
+  assert.equal(r.clip, null);
+  assert.equal(r.patience, null);
+  assert.equal(r.optimizerOptions.lr, OPTIMIZER_DEFAULTS.adam.lr);
+});
+
+test('the learning rate defaults to the chosen optimizer\'s own default', () => {
+  for (const name of ['sgd', 'nag', 'adadelta', 'adam', 'adamw', 'rmsprop'] as const) {
+    assert.equal(resolveTrain(parseTrainOptions({ optimizer: name })).optimizerOptions.lr, OPTIMIZER_DEFAULTS[name].lr, name);
+  }
+  assert.equal(resolveTrain(parseTrainOptions({ optimizer: 'sgd', lr: '0.5' })).optimizerOptions.lr, 0.5);
+});
+
+test('commander strings and experiment-config JSON values parse alike', () => {
+  const a = parseTrainOptions({ epochs: '3', lr: '0.01', bidirectional: true, dropout: '0.5', arch: 'gru' });
+  const b = parseTrainOptions({ epochs: 3, lr: 0.01, bidirectional: 'true', dropout: 0.5, arch: 'gru' });
+  assert.deepEqual(a, b);
+});
+
+test('bad values give one line naming the flag and the allowed values', () => {
+  fails({ arch: 'transformer' }, /^bad training option: --arch must be one of rnn, gru, lstm \(got "transformer"\)$/);
+  fails({ optimizer: 'lion' }, /--optimizer must be one of sgd, nag, adadelta, adam, adamw, rmsprop/);
+  fails({ pooling: 'sum' }, /--pooling must be one of last, mean, max/);
+  fails({ schedule: 'linear' }, /--schedule must be one of constant, step, cosine, plateau/);
+  fails({ lr: 'fast' }, /--lr must be a number \(got "fast"\)/);
+  fails({ lr: '-1' }, /--lr must be > 0/);
+  fails({ epochs: '0' }, /--epochs must be ≥ 1/);
+  fails({ batchSize: '2.5' }, /--batch-size must be a whole number/);
+  fails({ dropout: '1' }, /--dropout must be in \[0, 1\)/);
+  fails({ clip: '0' }, /--clip must be > 0/);
+  fails({ arch: 'x', epochs: '0' }, /--arch .*; --epochs/);
+  // optimizer-specific: momentum means nothing to adam
+  fails({ optimizer: 'adam', momentum: '0.9' }, /--momentum does not apply to adam/);
+  fails({ schedule: 'constant', stepSize: '2' }, /--step-size only applies to --schedule step/);
+});
+
+test('schedules are resolved completely (and the epoch count enters the identity only through them)', () => {
+  const step = resolveTrain(parseTrainOptions({ schedule: 'step', epochs: 9 }));
+  assert.deepEqual(step.schedule, { kind: 'step', options: { stepSize: 3, gamma: 0.1 } });
+  const cos = resolveTrain(parseTrainOptions({ schedule: 'cosine', epochs: 4 }));
+  assert.deepEqual(cos.schedule.options, { totalEpochs: 4, etaMin: 0 });
+  const data = { load: { dataset: 'x.csv' }, prepare: {} };
+  const id = (raw: Record<string, unknown>) => JSON.stringify(runIdentity(resolveTrain(parseTrainOptions(raw)), data));
+  assert.equal(id({ epochs: 2 }), id({ epochs: 3 }), 'constant schedule: more epochs = the same run, extended');
+  assert.notEqual(id({ epochs: 2, schedule: 'cosine' }), id({ epochs: 3, schedule: 'cosine' }));
+  assert.notEqual(id({ lr: '0.1' }), id({ lr: '0.2' }));
+});

@@ -1,0 +1,206 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { trainRun, prepareDataset } from '../../src/train/run.ts';
+import { loadSavedModel, readHistory, readStatus, type EpochRecord } from '../../src/train/run-dir.ts';
+import { loadSafetensors } from '../../src/nn/safetensors.ts';
+import { RnnClassifier } from '../../src/nn/model.ts';
+import { loadCheckpoint } from '../../src/train/checkpoint.ts';
+import { predictTexts } from '../../src/train/predict.ts';
+import { UserError } from '../../src/util/errors.ts';
+import { collector, dataSpec, smallTrain, tmpDir, writeSyntheticCsv } from './helpers.ts';
+
+const root = tmpDir();
+const csv = writeSyntheticCsv(root, 200);
+const spec = dataSpec(csv);
+const quiet = { log: () => {}, progress: false };
+
+/** History without the wall-clock fields, which legitimately differ between runs. */
+function numbers(h: EpochRecord[]): Omit<EpochRecord, 'seconds' | 'tokensPerSecond'>[] {
+  return h.map(({ seconds: _s, tokensPerSecond: _t, ...rest }) => rest);
+}
+
+function tensors(path: string): Record<string, number[]> {
+  const f = loadSafetensors(path);
+  return Object.fromEntries([...f.tensors].map(([k, v]) => [k, Array.from(v.data)]));
+}
+
+test('a small LSTM learns the synthetic task and writes a complete run directory', async () => {
+  const dir = join(root, 'learn');
+  const { lines, log } = collector();
+  const out = await trainRun({ dir, train: smallTrain({ epochs: 5, lr: 0.03, embed: 16, hidden: 16 }), data: spec }, { log, progress: false });
+  assert.equal(out.status, 'ok');
+  assert.deepEqual(readdirSync(dir).sort(), [
+    'checkpoint.safetensors', 'config.json', 'history.jsonl', 'metrics.json', 'model.safetensors', 'status.json', 'vocab.json',
+  ]);
+  // It learned: well above the 50 % majority baseline (this fails if training does nothing useful).
+  assert.ok(out.metrics!.accuracy >= 0.9, `test accuracy ${out.metrics!.accuracy}`);
+  assert.equal(out.metrics!.baseline.majority.accuracy, 0.5);
+  const h = readHistory(dir);
+  assert.deepEqual(h.map((r) => r.epoch), [0, 1, 2, 3, 4, 5]);
+  assert.equal(h[0]!.trainLoss, null);
+  assert.equal(h[0]!.trainAccuracy, null);
+  assert.ok(h[5]!.trainLoss! < h[1]!.trainLoss!, 'training loss decreases');
+  assert.ok(h.slice(1).every((r) => r.tokensPerSecond! > 0));
+  // best = lowest validation loss, and metrics.json describes that epoch
+  const best = h.reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
+  assert.equal(out.bestEpoch, best.epoch);
+  const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+  assert.equal(metrics.epoch, best.epoch);
+  assert.ok(metrics.macroF1 > 0.85 && Array.isArray(metrics.confusion));
+  const status = readStatus(dir)!;
+  assert.equal(status.status, 'ok');
+  assert.equal(status.epochsCompleted, 5);
+  // config.json: every hyperparameter, labels, version, tokenizer
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  assert.equal(config.train.optimizerOptions.lr, 0.03);
+  assert.deepEqual(config.labels, ['neg', 'pos']);
+  assert.equal(config.tokenizer, 'basic_english');
+  assert.equal(config.maxLen, 20);
+  assert.equal(config.truncate, 'head');
+  assert.equal(typeof config.rnnlab, 'string');
+  assert.deepEqual(config.data.sizes, { train: 128, val: 32, test: 40 });
+  // model.safetensors uses PyTorch state_dict names
+  const names = [...loadSafetensors(join(dir, 'model.safetensors')).tensors.keys()];
+  assert.deepEqual(names, ['embedding.weight', 'rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'fc.weight', 'fc.bias']);
+  // one plain line per epoch, through the caller's logger
+  assert.equal(lines.filter((l) => /^epoch \d\/5/.test(l)).length, 6);
+  // the saved model predicts the cue words
+  const saved = loadSavedModel(dir);
+  const [p, n] = predictTexts(saved, ['the movie was great', 'the plot was awful']);
+  assert.equal(p!.label, 'pos');
+  assert.equal(n!.label, 'neg');
+});
+
+test('same seed → bit-identical metrics and weights; another seed differs', async () => {
+  const opts = smallTrain({ epochs: 2, dropout: 0.3, arch: 'gru' });
+  const a = await trainRun({ dir: join(root, 'det-a'), train: opts, data: spec }, quiet);
+  const b = await trainRun({ dir: join(root, 'det-b'), train: opts, data: spec }, quiet);
+  const c = await trainRun({ dir: join(root, 'det-c'), train: { ...opts, seed: 43 }, data: { ...spec, load: { ...spec.load, seed: 43 } } }, quiet);
+  assert.deepEqual(numbers(a.history), numbers(b.history));
+  assert.deepEqual(a.metrics, b.metrics);
+  assert.ok(readFileSync(join(root, 'det-a', 'model.safetensors')).equals(readFileSync(join(root, 'det-b', 'model.safetensors'))));
+  assert.notDeepEqual(numbers(a.history), numbers(c.history));
+});
+
+test('resume: 2 epochs, then resume to 3 (and an interrupted run) end exactly like a straight 3-epoch run', async () => {
+  // dropout (RNG state), a step schedule (scheduler state) and Adam (optimizer buffers) all have to survive.
+  const opts = (epochs: number) => smallTrain({ epochs, dropout: 0.2, schedule: 'step', stepSize: 1, gamma: 0.5 });
+  const straight = await trainRun({ dir: join(root, 'res-straight'), train: opts(3), data: spec }, quiet);
+
+  const dir = join(root, 'res-split');
+  const first = await trainRun({ dir, train: opts(2), data: spec }, quiet);
+  assert.equal(first.epochsCompleted, 2);
+  const second = await trainRun({ dir, train: opts(3), data: spec }, quiet);
+  assert.equal(second.resumedFrom, 2);
+
+  // Interrupted after epoch 1 (the signal fires from the epoch callback), then resumed.
+  const dir2 = join(root, 'res-abort');
+  const ac = new AbortController();
+  const stopped = await trainRun({ dir: dir2, train: opts(3), data: spec }, { ...quiet, signal: ac.signal, onEpoch: (r) => { if (r.epoch === 1) ac.abort(); } });
+  assert.equal(stopped.status, 'interrupted');
+  assert.equal(readStatus(dir2)!.status, 'running');
+  assert.equal(readStatus(dir2)!.epochsCompleted, 1);
+  const third = await trainRun({ dir: dir2, train: opts(3), data: spec }, quiet);
+  assert.equal(third.resumedFrom, 1);
+
+  for (const [name, r, d] of [['resumed', second, dir], ['interrupted', third, dir2]] as const) {
+    assert.deepEqual(numbers(r.history), numbers(straight.history), `${name}: history`);
+    assert.deepEqual(r.metrics, straight.metrics, `${name}: metrics`);
+    assert.deepEqual(numbers(readHistory(d)), numbers(readHistory(join(root, 'res-straight'))), `${name}: history.jsonl`);
+    assert.ok(readFileSync(join(d, 'model.safetensors')).equals(readFileSync(join(root, 'res-straight', 'model.safetensors'))), `${name}: best weights`);
+    // last-epoch weights and optimizer buffers, all bit-identical
+    assert.deepEqual(tensors(join(d, 'checkpoint.safetensors')), tensors(join(root, 'res-straight', 'checkpoint.safetensors')), `${name}: checkpoint`);
+  }
+  // A finished run asked again: returned as recorded, nothing trained.
+  const again = await trainRun({ dir, train: opts(3), data: spec }, quiet);
+  assert.equal(again.alreadyFinished, true);
+  assert.deepEqual(again.metrics, straight.metrics);
+});
+
+test('a diverging run (huge lr) stops with a one-line reason, is marked diverged, and its files stay usable', async () => {
+  const dir = join(root, 'diverge');
+  const out = await trainRun({ dir, train: smallTrain({ optimizer: 'sgd', lr: 1e30 }), data: spec }, quiet);
+  assert.equal(out.status, 'diverged');
+  assert.match(out.reason!, /^training diverged at epoch 1, step \d+: the loss is NaN \(last finite loss \d+\.\d+\); lower --lr or set --clip/);
+  assert.ok(!out.reason!.includes('\n'));
+  const status = readStatus(dir)!;
+  assert.equal(status.status, 'diverged');
+  assert.equal(status.reason, out.reason);
+  assert.equal(status.bestEpoch, 0);
+  // best checkpoint (epoch 0 here) loads and predicts finite probabilities; the last checkpoint loads too
+  const saved = loadSavedModel(dir);
+  for (const p of saved.model.params) assert.ok(p.data.every(Number.isFinite), p.name);
+  const [pred] = predictTexts(saved, ['a great film']);
+  assert.ok(Number.isFinite(pred!.probability));
+  const ck = loadCheckpoint(join(dir, 'checkpoint.safetensors'), new RnnClassifier(saved.config.model, 1));
+  assert.equal(ck.epoch, 0);
+  assert.ok(existsSync(join(dir, 'metrics.json')));
+  // asking again returns the recorded divergence instead of re-running it
+  const again = await trainRun({ dir, train: smallTrain({ optimizer: 'sgd', lr: 1e30 }), data: spec }, quiet);
+  assert.equal(again.alreadyFinished, true);
+  assert.equal(again.status, 'diverged');
+});
+
+test('early stopping: --patience stops after that many epochs without a lower validation loss', async () => {
+  // lr 0.1 for adam: the validation loss reaches a minimum after a few epochs, then rises (overshoots)
+  const dir = join(root, 'patience');
+  const out = await trainRun({ dir, train: smallTrain({ epochs: 8, lr: 0.1, patience: 1 }), data: spec }, quiet);
+  assert.equal(out.status, 'ok');
+  assert.equal(out.stoppedEarly, true);
+  const h = out.history;
+  const last = h[h.length - 1]!;
+  assert.ok(last.epoch < 8);
+  assert.equal(last.epoch, out.bestEpoch! + 1, 'stopped one (patience) epoch after the best');
+  assert.ok(last.valLoss! >= h[out.bestEpoch!]!.valLoss!);
+  assert.equal(Math.min(...h.map((r) => r.valLoss!)), h[out.bestEpoch!]!.valLoss);
+  assert.equal(out.metrics!.epoch, out.bestEpoch);
+  assert.equal(readStatus(dir)!.stoppedEarly, true);
+  // a stopped run is finished: asking for it again (even with more epochs) trains nothing
+  const again = await trainRun({ dir, train: smallTrain({ epochs: 8, lr: 0.1, patience: 1 }), data: spec }, quiet);
+  assert.equal(again.alreadyFinished, true);
+});
+
+test('a folder holding a different run, or foreign files, is refused with one line', async () => {
+  const dir = join(root, 'learn');
+  await assert.rejects(
+    trainRun({ dir, train: smallTrain({ epochs: 5, lr: 0.01, embed: 16, hidden: 16 }), data: spec }, quiet),
+    (e: unknown) => e instanceof UserError && /holds a different run \(train\.optimizerOptions\.lr: 0\.03 vs 0\.01\)/.test(e.message),
+  );
+  await assert.rejects(
+    trainRun({ dir, train: smallTrain({ epochs: 5, lr: 0.03, embed: 16, hidden: 16 }), data: spec }, { ...quiet, resume: false }),
+    (e: unknown) => e instanceof UserError && /already holds this run; pass --resume/.test(e.message),
+  );
+  const foreign = join(root, 'foreign');
+  mkdirSync(foreign);
+  writeFileSync(join(foreign, 'notes.txt'), 'mine');
+  await assert.rejects(trainRun({ dir: foreign, train: smallTrain(), data: spec }, quiet),
+    (e: unknown) => e instanceof UserError && /not empty and holds no rnnlab run/.test(e.message));
+});
+
+test('a prepared data set can be shared by several runs (the experiment runner loads it once)', async () => {
+  const ds = await prepareDataset(spec);
+  const a = await trainRun({ dir: join(root, 'shared-a'), train: smallTrain({ epochs: 1, arch: 'rnn' }), data: spec }, { ...quiet, dataset: ds });
+  const b = await trainRun({ dir: join(root, 'shared-b'), train: smallTrain({ epochs: 1, arch: 'rnn' }), data: spec }, quiet);
+  assert.deepEqual(numbers(a.history), numbers(b.history));
+});
+
+test('a damaged checkpoint is a one-line error naming the file, not a crash', async () => {
+  const dir = join(root, 'damaged');
+  await trainRun({ dir, train: smallTrain({ epochs: 1, arch: 'rnn' }), data: spec }, quiet);
+  const ck = join(dir, 'checkpoint.safetensors');
+  writeFileSync(ck, readFileSync(ck).subarray(0, 100));
+  // status 'ok' with 1 epoch: asking for 2 epochs resumes from the (damaged) checkpoint
+  await assert.rejects(trainRun({ dir, train: smallTrain({ epochs: 2, arch: 'rnn' }), data: spec }, quiet),
+    (e: unknown) => e instanceof UserError && e.message.includes('checkpoint.safetensors') && !e.message.includes('\n'));
+});
+
+test('without a validation split: the latest epoch is kept, and --patience is refused', async () => {
+  const noVal = dataSpec(csv, { valSplit: 0 });
+  const out = await trainRun({ dir: join(root, 'noval'), train: smallTrain({ epochs: 2, arch: 'rnn' }), data: noVal }, quiet);
+  assert.equal(out.bestEpoch, 2);
+  assert.equal(out.history[1]!.valLoss, null);
+  await assert.rejects(trainRun({ dir: join(root, 'noval-p'), train: smallTrain({ epochs: 2, patience: 1 }), data: noVal }, quiet),
+    (e: unknown) => e instanceof UserError && /--patience needs a validation split/.test(e.message));
+});
