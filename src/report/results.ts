@@ -37,7 +37,7 @@ export const runSchema = z.looseObject({
   /** total wall time of the run, seconds */
   seconds: finite.nonnegative(),
   history: z.array(epochRecordSchema),
-  /** epoch whose weights were kept (highest validation accuracy); null when the run produced none */
+  /** epoch whose weights were kept (the trainer keeps the lowest validation loss); null when the run produced none */
   bestEpoch: z.number().int().nonnegative().nullable(),
   /** test-set metrics of the kept weights; null for runs that never finished an epoch */
   test: z.looseObject({ accuracy: finite, loss: nullableLoss, macroF1: finite }).nullable(),

@@ -1,4 +1,205 @@
+/**
+ * `rnnlab experiment`: trains the grid archs × optimizers (each cell a normal run folder) into one experiment
+ * folder, resumably and optionally in parallel, then writes results.json and the report. The work is
+ * src/experiment/run.ts; this file maps flags, merges preset / config / flags (src/experiment/plan.ts) and prints
+ * where things are.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { addTrainOptions, parseTrainCli, TRAIN_FLAGS } from '../options/train.ts';
+import { OPTIMIZER_NAMES } from '../../optim/index.ts';
+import { ARCHS } from '../../train/options.ts';
+import { readResults, type Results } from '../../report/results.ts';
+import { archLabel, optimizerLabel, formatLr } from '../../report/select.ts';
+import { UserError } from '../../util/errors.ts';
+import { HOMEWORK_ARCHS, HOMEWORK_LR, HOMEWORK_OPTIMIZERS, homeworkNotes, homeworkPreset } from '../../experiment/homework.ts';
+import { readExperimentConfig, type ExperimentConfig } from '../../experiment/overrides.ts';
+import { NOT_PER_CELL, parseList, planGrid } from '../../experiment/plan.ts';
+import { runExperiment } from '../../experiment/run.ts';
 
-/** Registers `rnnlab experiment` (not written yet: registers nothing). */
-export function register(_program: Command): void {}
+const DEFAULT_ARCHS = 'rnn,gru,lstm';
+const DEFAULT_OPTIMIZERS = 'sgd,nag,adadelta,adam';
+const PRESETS = ['homework'];
+
+const HELP = `
+Grid and output:
+  Each cell ARCH × OPTIMIZER trains into DIR/ARCH-OPTIMIZER/ (a normal run folder, as rnnlab train writes), with
+  each optimizer's own default learning rate unless --lr, --config or a preset says otherwise. Every training
+  option above applies to all cells; --arch / --optimizer narrow the grid to one value. All cells train on the
+  same data splits (same --seed). At the end, and after every finished cell, DIR gets results.json (best runs
+  chosen by validation accuracy), summary.md, loss/accuracy/best charts (.svg + .png) and report.html.
+
+Resuming:
+  Kill it at any moment (Ctrl-C, kill -9, power cut) and run the same command with the same --out again:
+  finished cells are kept, a half-done cell continues from its last completed epoch, and the results equal an
+  uninterrupted run's. DIR/experiment.json records the settings; rerunning with different settings is an error
+  unless --force, which redoes only the cells whose settings changed.
+
+--config FILE (JSON):
+  {
+    "all":        { "epochs": 10, "hidden": 64 },            every cell
+    "archs":      { "lstm": { "hidden": 32 } },              cells of one architecture
+    "optimizers": { "sgd": { "lr": 0.5, "momentum": 0.9 } },   cells of one optimizer
+    "cells":      { "lstm/sgd": { "lr": 1.0 } },             one cell ("lstm/sgd" or "lstm-sgd")
+    "comment":    "ignored"
+  }
+  Keys are the training options' names, camelCase or as flags ("batchSize", "batch-size"); values are checked
+  like the flags. Not per cell: the data options, --seed, --threads, --arch, --optimizer.
+  Precedence, lowest first: defaults < --preset < "all" < command-line flags < "archs" < "optimizers" < "cells".
+  Optimizer settings (--momentum, --weight-decay) given for many optimizers at once only reach the optimizers
+  that use them.
+
+--preset homework:
+  Replays the original homework with correct labels: embed 64, hidden 8, 25 layers, max length 200, batch 1000,
+  Adam with lr 1e-7 (RNN), 1e-9 (GRU), 1e-10 (LSTM), 5 epochs. Its report states what happens, next to what a
+  default-settings experiment on the same data reached when you pass that folder with --compare DIR.
+
+Parallel:
+  --workers N trains N cells at once in child processes, each with max(1, floor(cores / N)) BLAS threads
+  (or --threads). Each process reads and tokenizes the data once.
+
+Examples:
+  $ rnnlab experiment --limit 2000 --epochs 1 --out runs/smoke           quick look at the whole grid
+  $ rnnlab experiment --out runs/full --workers 2                        the full grid, two cells at a time
+  $ rnnlab experiment --archs lstm --optimizers adam,sgd --config lr.json --out runs/lr
+  $ rnnlab experiment --preset homework --compare runs/full --out runs/homework
+`;
+
+function timestamp(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}-${p(d.getMinutes())}-${p(d.getSeconds())}`;
+}
+
+function readCompare(path: string): { dir: string; results: Results } {
+  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'results.json') : path;
+  return { dir: path, results: readResults(file) };
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('experiment')
+    .description('train and compare the grid of architectures × optimizers (resumable, parallel) and write a report')
+    .option('--archs <list>', `architectures, comma-separated: ${ARCHS.join(', ')}`, DEFAULT_ARCHS)
+    .option('--optimizers <list>', `optimizers, comma-separated: ${OPTIMIZER_NAMES.join(', ')}`, DEFAULT_OPTIMIZERS)
+    .option('--out <dir>', 'experiment folder (default: a new runs/experiment-<timestamp>); give the same one to resume')
+    .option('--config <file>', 'JSON file with settings for all / some cells (format below)')
+    .option('--preset <name>', `a predefined experiment: ${PRESETS.join(', ')}`)
+    .option('--compare <dir>', 'with --preset homework: a default-settings experiment folder (or its results.json) to compare with')
+    .option('--workers <n>', 'cells trained at once, each in its own process', '1')
+    .option('--force', 'reuse --out even though its settings differ: cells whose settings changed start over');
+  addTrainOptions(cmd);
+  // the shared flags describe `rnnlab train`; here they narrow the grid instead
+  for (const o of cmd.options) {
+    if (o.long === '--arch') o.description = 'train only this architecture (same as --archs with one name)';
+    if (o.long === '--optimizer') o.description = 'train only this optimizer (same as --optimizers with one name)';
+  }
+  cmd.addHelpText('after', HELP);
+  cmd.action(async (raw: Record<string, unknown>) => {
+    const source = (key: string) => cmd.getOptionValueSource(key);
+    const given = (key: string) => source(key) === 'cli' || source(key) === 'env';
+
+    // ---- preset ----
+    let preset: ReturnType<typeof homeworkPreset> & { name: string } | null = null;
+    if (raw.preset !== undefined) {
+      const name = String(raw.preset).toLowerCase();
+      if (name !== 'homework') throw new UserError(`unknown --preset '${raw.preset}'; use ${PRESETS.join(', ')}`);
+      preset = { name, ...homeworkPreset() };
+      for (const [key, value] of Object.entries(preset.data)) if (!given(key)) raw[key] = String(value);
+    }
+    if (raw.compare !== undefined && !preset) throw new UserError('--compare only goes with --preset homework');
+
+    // ---- grid ----
+    const pick = (single: string, list: string, fallback: string, known: readonly string[]): string[] => {
+      if (raw[single] !== undefined) {
+        if (given(list)) throw new UserError(`give either --${single} or --${list}, not both`);
+        return parseList(String(raw[single]), known, `--${single}`);
+      }
+      return parseList(given(list) ? String(raw[list]) : fallback, known, `--${list}`);
+    };
+    const archs = pick('arch', 'archs', preset ? HOMEWORK_ARCHS.join(',') : DEFAULT_ARCHS, ARCHS);
+    const optimizers = pick('optimizer', 'optimizers', preset ? HOMEWORK_OPTIMIZERS.join(',') : DEFAULT_OPTIMIZERS,
+      OPTIMIZER_NAMES);
+
+    const workers = Number(raw.workers);
+    if (!Number.isInteger(workers) || workers < 1) {
+      throw new UserError(`--workers must be a whole number ≥ 1 (got ${JSON.stringify(raw.workers)})`);
+    }
+
+    // ---- data (shared) and per-cell training options ----
+    const { train: base, data } = parseTrainCli(raw);
+    if (!(data.load.valSplit! > 0)) {
+      throw new UserError('--val-split must be > 0 for an experiment: the best runs are chosen by validation accuracy');
+    }
+    const cliTrain: Record<string, unknown> = {};
+    for (const key of Object.keys(TRAIN_FLAGS)) {
+      if (!NOT_PER_CELL.has(key) && raw[key] !== undefined && given(key)) cliTrain[key] = raw[key];
+    }
+    const config: { source: string; config: ExperimentConfig } | null = raw.config !== undefined
+      ? { source: `config file ${raw.config}`, config: readExperimentConfig(String(raw.config)) }
+      : null;
+    const { cells, settings } = planGrid({
+      archs, optimizers, cliTrain, seed: base.seed, threads: base.threads,
+      preset: preset ? { name: preset.name, config: preset.config } : null, config, data: data as unknown as Record<string, unknown>,
+    });
+
+    const outGiven = raw.out !== undefined;
+    const out = outGiven ? String(raw.out) : join('runs', `${preset ? preset.name : 'experiment'}-${timestamp()}`);
+    if (!out.trim()) throw new UserError('--out needs a folder name');
+    if (!outGiven) process.stdout.write(`output folder: ${out} (to resume after an interruption, rerun with --out ${out})\n`);
+    const compare = raw.compare !== undefined ? readCompare(String(raw.compare)) : null;
+
+    const dataset = data.load.dataset === 'imdb' ? 'IMDB' : String(data.load.dataset);
+    const title = preset
+      ? 'Homework replay with correct labels (Adam, lr 1e-7 / 1e-9 / 1e-10, 25 layers of 8 units)'
+      : `${archs.map(archLabel).join(', ')} × ${optimizers.map(optimizerLabel).join(', ')} on ${dataset}`;
+    const notes = preset
+      ? (results: Results) => homeworkNotes(results, compare, homeworkDeviations(settings.cells, data.load, data.prepare, archs, optimizers))
+      : undefined;
+
+    const summary = await runExperiment({
+      out, cells, settings, data, workers, force: raw.force === true, title, notes,
+    });
+
+    // ---- what happened ----
+    const r = summary.results;
+    const failed = r.runs.filter((run) => run.status === 'failed');
+    const diverged = r.runs.filter((run) => run.status === 'diverged');
+    const best = (r.best as { overall?: { cell: string; valAccuracy: number; testAccuracy: number | null } | null })?.overall;
+    if (best) {
+      process.stdout.write(`best by validation accuracy: ${best.cell} (val ${(100 * best.valAccuracy).toFixed(2)}%, test ` +
+        `${best.testAccuracy === null ? 'n/a' : (100 * best.testAccuracy).toFixed(2) + '%'})\n`);
+    }
+    if (diverged.length) process.stdout.write(`diverged: ${diverged.map((x) => x.dir).join(', ')}\n`);
+    process.stdout.write(`results: ${join(summary.dir, 'results.json')}; report: ${join(summary.dir, 'report.html')}\n`);
+    if (summary.interrupted) {
+      process.stderr.write(`rnnlab: interrupted; run the same command with --out ${out} to resume\n`);
+      process.exitCode = 130;
+    } else if (failed.length) {
+      process.stderr.write(`rnnlab: ${failed.length} cell(s) failed: ${failed.map((x) => `${x.dir} (${x.reason})`).join('; ')}\n`);
+      process.exitCode = 1;
+    }
+  });
+}
+
+/** Where a homework replay's settings differ from the homework's, in words (for the report's notes). */
+function homeworkDeviations(cells: Record<string, { arch: string; optimizer: string; train: Record<string, unknown> }>,
+  load: Record<string, unknown>, prepare: Record<string, unknown>, archs: string[], optimizers: string[]): string[] {
+  const out: string[] = [];
+  if (archs.join(',') !== HOMEWORK_ARCHS.join(',')) out.push(`architectures ${archs.join(', ')}`);
+  if (optimizers.join(',') !== 'adam') out.push(`optimizers ${optimizers.join(', ')}`);
+  const expected: Record<string, unknown> = { embed: 64, hidden: 8, layers: 25, batchSize: 1000, epochs: 5 };
+  for (const [key, want] of Object.entries(expected)) {
+    const values = [...new Set(Object.values(cells).map((c) => c.train[key]))];
+    if (values.some((v) => v !== want)) out.push(`${TRAIN_FLAGS[key] ?? key} ${values.join('/')} instead of ${want}`);
+  }
+  for (const c of Object.values(cells)) {
+    const want = HOMEWORK_LR[c.arch];
+    if (want !== undefined && c.train.lr !== want) out.push(`${c.arch} lr ${formatLr(Number(c.train.lr))} instead of ${formatLr(want)}`);
+  }
+  if (prepare.maxLen !== 200) out.push(`--max-len ${prepare.maxLen} instead of 200`);
+  if (load.limit !== undefined) out.push(`--limit ${load.limit} (a stratified subset of the data)`);
+  if (load.dataset !== 'imdb' && !/imdb|acl/i.test(String(load.dataset))) out.push(`data set ${load.dataset} instead of IMDB`);
+  return out;
+}

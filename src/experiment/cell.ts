@@ -1,0 +1,76 @@
+/**
+ * Training one grid cell in the current process: the same code path whether the experiment runs cells in-process
+ * (--workers 1) or in child processes (cell-worker.ts).
+ *
+ * The data set is loaded, checked and tokenized once per process (cached by its spec) and handed to the trainer,
+ * so every cell of a process trains on the very same encoded splits. trainRun does the rest: a fresh cell starts,
+ * a half-done one resumes from its last completed epoch, a finished one returns its recorded result.
+ */
+import { prepareDataset, trainRun, type PreparedDataset } from '../train/run.ts';
+import { canonical, type DataSpec } from '../train/config.ts';
+import { parseTrainOptions } from '../train/options.ts';
+import type { CellJob, CellOutcome } from './protocol.ts';
+
+const datasets = new Map<string, Promise<PreparedDataset>>();
+
+/** The prepared data set for `spec`, loaded at most once per process. */
+export function datasetFor(spec: DataSpec): Promise<PreparedDataset> {
+  const key = canonical(spec);
+  let p = datasets.get(key);
+  if (!p) {
+    p = prepareDataset(spec);
+    datasets.set(key, p);
+    // a failed load must not stay cached (the next attempt should try again)
+    p.catch(() => datasets.delete(key));
+  }
+  return p;
+}
+
+/** Drops the cached data sets (the parent does, before the workers take over). */
+export function forgetDatasets(): void {
+  datasets.clear();
+}
+
+export interface CellHooks {
+  /** a stdout line, already prefixed "[cell] " */
+  line(text: string): void;
+  /** an epoch finished (0 = the evaluation before training) */
+  epoch(epoch: number): void;
+  signal?: AbortSignal;
+}
+
+function oneLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0]!.slice(0, 500);
+}
+
+/** Trains (or resumes, or looks up) one cell; never throws: a failure is an outcome with a reason. */
+export async function runCell(job: CellJob, hooks: CellHooks): Promise<CellOutcome> {
+  try {
+    const dataset = await datasetFor(job.data);
+    const outcome = await trainRun(
+      { dir: job.runDir, train: parseTrainOptions(job.train), data: job.data },
+      {
+        dataset,
+        progress: false,
+        // data warnings are printed once by the experiment, not once per cell
+        log: (text) => {
+          if (!text.startsWith('warning: ')) hooks.line(`[${job.name}] ${text}`);
+        },
+        onEpoch: (record) => hooks.epoch(record.epoch),
+        signal: hooks.signal,
+      },
+    );
+    const out: CellOutcome = { name: job.name, status: outcome.status };
+    if (outcome.reason !== undefined) out.reason = outcome.reason;
+    return out;
+  } catch (e) {
+    const reason = oneLine(e);
+    hooks.line(`[${job.name}] failed: ${reason}`);
+    if (!(e instanceof Error) || e.name !== 'UserError') {
+      // not bad input but a bug: keep the stack for the bug report, on stderr
+      process.stderr.write(`rnnlab: cell ${job.name} failed with an internal error:\n${(e as Error)?.stack ?? e}\n`);
+    }
+    return { name: job.name, status: 'failed', reason };
+  }
+}

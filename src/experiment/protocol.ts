@@ -1,0 +1,50 @@
+/**
+ * What the experiment's parent process and its cell workers say to each other (Node IPC, JSON-serializable).
+ *
+ *   parent → worker: { type: 'run', job }        train one grid cell, then wait for the next job
+ *   worker → parent: { type: 'log', line }       a line for stdout (epoch lines, prefixed with the cell)
+ *                    { type: 'epoch', ... }      one per finished epoch (for the progress bar)
+ *                    { type: 'done', outcome }   the cell finished, diverged or failed
+ *
+ * A worker exits when the parent disconnects (parent killed or done), so no orphan keeps training.
+ */
+import type { DataSpec } from '../train/config.ts';
+
+/** One grid cell: everything a process needs to train it, and nothing that differs between processes. */
+export interface CellJob {
+  /** "lstm-adam": also the run folder's name */
+  name: string;
+  arch: string;
+  optimizer: string;
+  /** absolute path of the cell's run folder */
+  runDir: string;
+  /** the cell's fully resolved training options (same keys as `rnnlab train`'s) */
+  train: Record<string, unknown>;
+  /** the data spec shared by every cell (src/train/config.ts DataSpec, plain JSON) */
+  data: DataSpec;
+}
+
+/** 'interrupted': stopped by Ctrl-C / SIGTERM; its folder resumes on the next run. */
+export type CellStatus = 'ok' | 'diverged' | 'failed' | 'interrupted';
+
+export interface CellOutcome {
+  name: string;
+  status: CellStatus;
+  /** one line: why it diverged or failed */
+  reason?: string;
+}
+
+/** One finished epoch (epoch 0 = the evaluation before training). */
+export interface EpochEvent {
+  name: string;
+  epoch: number;
+}
+
+export type ParentMessage = { type: 'run'; job: CellJob } | { type: 'abort' };
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  /** a line for stdout, already prefixed with the cell name */
+  | { type: 'log'; line: string }
+  | ({ type: 'epoch' } & EpochEvent)
+  | { type: 'done'; outcome: CellOutcome };
