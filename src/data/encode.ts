@@ -2,7 +2,7 @@
  * Text → token ids, once per split, into flat Int32Arrays (see EncodedSplit in types.ts).
  *
  * Rules: tokens from basicEnglish; unknown tokens → <unk> (1); sequences longer than maxLen are truncated:
- * `truncate: 'head'` (the default, `--truncate head`) keeps the FIRST maxLen tokens, `truncate: 'tail'` keeps the LAST
+ * `truncate: 'tail'` (the default, `--truncate tail`) keeps the LAST maxLen tokens, `truncate: 'head'` keeps the FIRST
  * maxLen. An empty token list is encoded as a single <unk> (length 1), so no sequence has length 0.
  *
  * `prepareSplits` is the fast path used by the CLI and trainer: it tokenizes every text exactly once, interning
@@ -19,7 +19,7 @@ export type Truncate = 'head' | 'tail';
 export interface EncodeOptions {
   /** Maximum sequence length (default 200). */
   maxLen?: number;
-  /** Which part to keep when truncating: 'head' = first maxLen tokens (default), 'tail' = last maxLen. */
+  /** Which part to keep when truncating: 'tail' = last maxLen tokens (default), 'head' = first maxLen. */
   truncate?: Truncate;
 }
 
@@ -47,7 +47,7 @@ interface RawSplit {
 /** Truncates, applies the empty-text rule and (optionally) maps provisional ids through `remap`. */
 function finishSplit(raw: RawSplit, opts: EncodeOptions, remap?: Int32Array): EncodedSplit {
   const maxLen = opts.maxLen ?? 200;
-  const tail = (opts.truncate ?? 'head') === 'tail';
+  const tail = (opts.truncate ?? 'tail') === 'tail';
   if (!Number.isInteger(maxLen) || maxLen < 1) throw new RangeError(`maxLen must be a positive integer, got ${maxLen}`);
   const count = raw.labels.length;
   const lengths = new Int32Array(count);

@@ -30,7 +30,7 @@ export function homeworkPreset(): { config: ExperimentConfig; data: Record<strin
       all: { embed: 64, hidden: 8, layers: 25, batchSize: 1000, epochs: 5 },
       archs: Object.fromEntries(HOMEWORK_ARCHS.map((a) => [a, { lr: HOMEWORK_LR[a]! }])),
     },
-    data: { maxLen: 200 },
+    data: { maxLen: 200, truncate: 'head' }, // the homework cut reviews to their first 200 tokens
   };
 }
 

@@ -190,7 +190,7 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
       classCounts: ds.counts,
     },
     labels: ds.labels, tokenizer: 'basic_english', vocabSize: ds.prepared.vocab.size,
-    maxLen: ds.prepared.train.maxLen, truncate: req.data.prepare.truncate ?? 'head', seed: train.seed,
+    maxLen: ds.prepared.train.maxLen, truncate: req.data.prepare.truncate ?? 'tail', seed: train.seed,
     blas: { backend: blas.backend, threads: blas.threads },
   };
 

@@ -13,15 +13,15 @@ const parse = (args: string[]) => {
 test('defaults', () => {
   assert.deepEqual(parse([]), {
     dataset: 'imdb', textColumn: 'text', labelColumn: 'label', valSplit: 0.1, vocabSize: 25_000, minFreq: 1, maxLen: 200,
-    truncate: 'head', seed: 0,
+    truncate: 'tail', seed: 0,
   });
 });
 
 test('values are coerced and mapped to load/prepare options', () => {
   const o = parse(['--dataset', 'a.csv', '--test', 'b.csv', '--text-column', 'body', '--label-column', 'y', '--val-split', '0',
-    '--limit', '100', '--vocab-size', '500', '--min-freq', '2', '--max-len', '64', '--truncate', 'tail', '--seed', '7']);
+    '--limit', '100', '--vocab-size', '500', '--min-freq', '2', '--max-len', '64', '--truncate', 'head', '--seed', '7']);
   assert.deepEqual(toLoadOptions(o), { dataset: 'a.csv', test: 'b.csv', textColumn: 'body', labelColumn: 'y', valSplit: 0, seed: 7, limit: 100, onProgress: undefined });
-  assert.deepEqual(toPrepareOptions(o), { maxSize: 500, minFreq: 2, maxLen: 64, truncate: 'tail', onProgress: undefined });
+  assert.deepEqual(toPrepareOptions(o), { maxSize: 500, minFreq: 2, maxLen: 64, truncate: 'head', onProgress: undefined });
 });
 
 test('bad values are one-line UserErrors naming the flag', () => {

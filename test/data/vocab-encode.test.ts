@@ -49,7 +49,7 @@ const ex = (text: string, label = 0): Example => ({ text, label });
 test('encodeSplit: head/tail truncation, empty text → one <unk>', () => {
   const v = Vocab.build([basicEnglish('one two three four five')]);
   const split = [ex('one two three four five'), ex(''), ex('two unknownword')];
-  const head = encodeSplit(split, v, { maxLen: 3 });
+  const head = encodeSplit(split, v, { maxLen: 3, truncate: 'head' });
   assert.deepEqual(v.decode(exampleIds(head, 0)), ['one', 'two', 'three']);
   assert.deepEqual([...exampleIds(head, 1)], [UNK]);
   assert.deepEqual(v.decode(exampleIds(head, 2)), ['two', '<unk>']);
