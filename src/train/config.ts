@@ -61,7 +61,7 @@ export function resolveTrain(o: TrainOptions): ResolvedTrain {
   return {
     arch: o.arch, optimizer: o.optimizer, optimizerOptions, epochs: o.epochs, batchSize: o.batchSize, embed: o.embed,
     hidden: o.hidden, layers: o.layers, bidirectional: o.bidirectional, dropout: o.dropout, pooling: o.pooling,
-    clip: o.clip ?? null, schedule: { kind: o.schedule, options }, patience: o.patience ?? null, seed: o.seed,
+    clip: o.clip > 0 ? o.clip : null, schedule: { kind: o.schedule, options }, patience: o.patience ?? null, seed: o.seed,
     threads: o.threads ?? null,
   };
 }

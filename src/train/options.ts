@@ -29,6 +29,11 @@ export const TRAIN_DEFAULTS = {
   dropout: 0,
   pooling: 'last',
   schedule: 'constant',
+  /**
+   * Gradient clipping by global norm is on by default: without it an IMDB LSTM with Adam (lr 1e-3) blew up in its
+   * third epoch (train accuracy 77.6 % → 70.0 %, README "Defaults"). 0 turns it off.
+   */
+  clip: 1,
   seed: 42,
 } as const;
 
@@ -74,8 +79,8 @@ export const trainOptionsSchema = z.object({
   dropout: num('--dropout').pipe(z.number().min(0, { error: '--dropout must be in [0, 1)' })
     .lt(1, { error: '--dropout must be in [0, 1)' })).default(TRAIN_DEFAULTS.dropout),
   pooling: oneOf('--pooling', POOLINGS).default(TRAIN_DEFAULTS.pooling),
-  /** Max global gradient norm; absent = no clipping. */
-  clip: positive('--clip').optional(),
+  /** Max global gradient norm; 0 = no clipping. */
+  clip: num('--clip').pipe(z.number().min(0, { error: '--clip must be ≥ 0 (0 = off)' })).default(TRAIN_DEFAULTS.clip),
   schedule: oneOf('--schedule', SCHEDULE_KINDS).default(TRAIN_DEFAULTS.schedule),
   /** step schedule: epochs between lr cuts (default: a third of the epochs, at least 1). */
   stepSize: int('--step-size', 1).optional(),

@@ -9,7 +9,7 @@ const fails = (raw: Record<string, unknown>, re: RegExp) =>
   assert.throws(() => resolveTrain(parseTrainOptions(raw)), (e: unknown) =>
     e instanceof UserError && re.test(e.message) && !e.message.includes('\n'));
 
-test('defaults: lstm + adam, 5 epochs, batch 64, embed/hidden 128, 1 layer, seed 42, no clip, no early stopping', () => {
+test('defaults: lstm + adam, 5 epochs, batch 64, embed/hidden 128, 1 layer, seed 42, clip 1, no early stopping', () => {
   const o = parseTrainOptions({});
   assert.equal(o.arch, 'lstm');
   assert.equal(o.optimizer, 'adam');
@@ -20,11 +20,12 @@ test('defaults: lstm + adam, 5 epochs, batch 64, embed/hidden 128, 1 layer, seed
   assert.equal(o.layers, 1);
   assert.equal(o.dropout, 0);
   assert.equal(o.seed, 42);
-  assert.equal(o.clip, undefined);
+  assert.equal(o.clip, 1);
   assert.equal(o.patience, undefined);
   assert.equal(o.seed, TRAIN_DEFAULTS.seed);
   const r = resolveTrain(o);
-  assert.equal(r.clip, null);
+  assert.equal(r.clip, 1);
+  assert.equal(resolveTrain(parseTrainOptions({ clip: '0' })).clip, null, '--clip 0 turns clipping off');
   assert.equal(r.patience, null);
   assert.equal(r.optimizerOptions.lr, OPTIMIZER_DEFAULTS.adam.lr);
 });
@@ -52,7 +53,7 @@ test('bad values give one line naming the flag and the allowed values', () => {
   fails({ epochs: '0' }, /--epochs must be ≥ 1/);
   fails({ batchSize: '2.5' }, /--batch-size must be a whole number/);
   fails({ dropout: '1' }, /--dropout must be in \[0, 1\)/);
-  fails({ clip: '0' }, /--clip must be > 0/);
+  fails({ clip: '-1' }, /--clip must be ≥ 0/);
   fails({ arch: 'x', epochs: '0' }, /--arch .*; --epochs/);
   // optimizer-specific: momentum means nothing to adam
   fails({ optimizer: 'adam', momentum: '0.9' }, /--momentum does not apply to adam/);

@@ -121,7 +121,7 @@ test('resume: 2 epochs, then resume to 3 (and an interrupted run) end exactly li
 
 test('a diverging run (huge lr) stops with a one-line reason, is marked diverged, and its files stay usable', async () => {
   const dir = join(root, 'diverge');
-  const out = await trainRun({ dir, train: smallTrain({ optimizer: 'sgd', lr: 1e30 }), data: spec }, quiet);
+  const out = await trainRun({ dir, train: smallTrain({ optimizer: 'sgd', lr: 1e30, clip: 0 }), data: spec }, quiet);
   assert.equal(out.status, 'diverged');
   assert.match(out.reason!, /^training diverged at epoch 1, step \d+: the loss is NaN \(last finite loss \d+\.\d+\); lower --lr or set --clip/);
   assert.ok(!out.reason!.includes('\n'));
@@ -138,7 +138,7 @@ test('a diverging run (huge lr) stops with a one-line reason, is marked diverged
   assert.equal(ck.epoch, 0);
   assert.ok(existsSync(join(dir, 'metrics.json')));
   // asking again returns the recorded divergence instead of re-running it
-  const again = await trainRun({ dir, train: smallTrain({ optimizer: 'sgd', lr: 1e30 }), data: spec }, quiet);
+  const again = await trainRun({ dir, train: smallTrain({ optimizer: 'sgd', lr: 1e30, clip: 0 }), data: spec }, quiet);
   assert.equal(again.alreadyFinished, true);
   assert.equal(again.status, 'diverged');
 });
@@ -146,7 +146,7 @@ test('a diverging run (huge lr) stops with a one-line reason, is marked diverged
 test('early stopping: --patience stops after that many epochs without a lower validation loss', async () => {
   // lr 0.1 for adam: the validation loss reaches a minimum after a few epochs, then rises (overshoots)
   const dir = join(root, 'patience');
-  const out = await trainRun({ dir, train: smallTrain({ epochs: 8, lr: 0.1, patience: 1 }), data: spec }, quiet);
+  const out = await trainRun({ dir, train: smallTrain({ epochs: 8, lr: 0.1, patience: 1, clip: 0 }), data: spec }, quiet);
   assert.equal(out.status, 'ok');
   assert.equal(out.stoppedEarly, true);
   const h = out.history;
@@ -158,7 +158,7 @@ test('early stopping: --patience stops after that many epochs without a lower va
   assert.equal(out.metrics!.epoch, out.bestEpoch);
   assert.equal(readStatus(dir)!.stoppedEarly, true);
   // a stopped run is finished: asking for it again (even with more epochs) trains nothing
-  const again = await trainRun({ dir, train: smallTrain({ epochs: 8, lr: 0.1, patience: 1 }), data: spec }, quiet);
+  const again = await trainRun({ dir, train: smallTrain({ epochs: 8, lr: 0.1, patience: 1, clip: 0 }), data: spec }, quiet);
   assert.equal(again.alreadyFinished, true);
 });
 

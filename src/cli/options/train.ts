@@ -34,7 +34,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--bidirectional', 'run each layer in both directions')
     .option('--dropout <p>', `dropout between layers and before the classifier, in [0, 1) (default ${d.dropout})`)
     .option('--pooling <how>', `sequence → vector: ${POOLINGS.join(' | ')} (default ${d.pooling})`)
-    .option('--clip <norm>', 'clip the global gradient norm to this value (default: off)')
+    .option('--clip <norm>', 'clip the global gradient norm to this value; 0 = off (default 1)')
     .option('--schedule <kind>', `lr schedule per epoch: ${SCHEDULE_KINDS.join(' | ')} (default ${d.schedule})`)
     .option('--step-size <n>', 'step schedule: epochs between lr cuts (default: a third of --epochs)')
     .option('--gamma <g>', 'step / plateau schedule: lr multiplier per cut, in (0, 1) (default 0.1)')
