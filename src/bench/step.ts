@@ -21,13 +21,17 @@ import { median } from './gemm.ts';
 
 export const BENCH_VOCAB = 20000;
 
-export interface BenchConfig {
-  arch: Arch;
+/** The sizes that define a benchmark workload (W1, W2, or a user's). */
+export interface WorkloadShape {
   batchSize: number;
   maxLen: number;
   embed: number;
   hidden: number;
   layers: number;
+}
+
+export interface BenchConfig extends WorkloadShape {
+  arch: Arch;
   /** timed steps */
   steps: number;
   /** untimed steps first (JIT warm-up, buffer allocation) */
@@ -55,13 +59,8 @@ export interface GemmProfile {
   shapes: SgemmShapeStats[];
 }
 
-export interface BenchResult {
+export interface BenchResult extends WorkloadShape {
   arch: Arch;
-  batchSize: number;
-  maxLen: number;
-  embed: number;
-  hidden: number;
-  layers: number;
   vocab: number;
   steps: number;
   warmup: number;

@@ -6,16 +6,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Arch } from '../nn/model.ts';
-import type { BenchResult } from './step.ts';
+import type { BenchResult, WorkloadShape } from './step.ts';
 import { blasLine, type SystemInfo } from './system.ts';
 
-export interface Workload {
+export interface Workload extends WorkloadShape {
   id: string;
-  batchSize: number;
-  maxLen: number;
-  embed: number;
-  hidden: number;
-  layers: number;
   /** default timed steps / warm-up steps (a W2 step takes seconds) */
   steps: number;
   warmup: number;

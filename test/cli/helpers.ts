@@ -1,6 +1,7 @@
 /** Runs the rnnlab CLI as a child process (bin/rnnlab.js), the way a user does. */
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -27,4 +28,14 @@ export function rnnlabAsync(args: string[]): Promise<CliResult> {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Exit 2 and exactly one stderr line "rnnlab: …" matching `re`. */
+export function oneLineError(r: CliResult, re: RegExp): void {
+  assert.equal(r.code, 2, r.stderr);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /^rnnlab: /);
+  assert.match(lines[0]!, re);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 }

@@ -2,22 +2,12 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rnnlab, rnnlabAsync, type CliResult } from './helpers.ts';
+import { oneLineError, rnnlab, rnnlabAsync } from './helpers.ts';
 import { tmpDir, writeSyntheticCsv } from '../train/helpers.ts';
 
 const root = tmpDir('rnnlab-cli-train-');
 const csv = writeSyntheticCsv(root, 200);
 const small = ['--dataset', csv, '--embed', '8', '--hidden', '8', '--batch-size', '16', '--max-len', '20', '--val-split', '0.2'];
-
-/** Exit 2 and exactly one stderr line "rnnlab: …" matching `re`. */
-function oneLineError(r: CliResult, re: RegExp): void {
-  assert.equal(r.code, 2, r.stderr);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, /^rnnlab: /);
-  assert.match(lines[0]!, re);
-  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-}
 
 test('bad option values exit 2 with one line that lists the allowed values', async () => {
   const out = join(root, 'never');
