@@ -46,9 +46,9 @@ export async function buildProgram(argv: string[]): Promise<Command> {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = await buildProgram(argv);
-  program.exitOverride();
   try {
+    const program = await buildProgram(argv); // loading a command can already fail on bad environment variables
+    program.exitOverride();
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -52,7 +52,18 @@ interface Active {
  * 64×512×128 (a per-step LSTM product of the W1 benchmark, 4.2M) stays on one; the once-per-layer input projection
  * and weight-gradient products (hundreds of millions) get all of them.
  */
-const PARALLEL_MIN_WORK = 1 << 24;
+const PARALLEL_MIN_WORK = parallelMinWork();
+
+/** PARALLEL_MIN_WORK, or env RNNLAB_BLAS_PARALLEL_MIN (multiply-adds) for measuring other thresholds. */
+function parallelMinWork(): number {
+  const raw = process.env.RNNLAB_BLAS_PARALLEL_MIN;
+  if (raw === undefined || raw === '') return 1 << 24;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new UserError(`RNNLAB_BLAS_PARALLEL_MIN must be a whole number of multiply-adds, got '${raw}'; unset it`);
+  }
+  return n;
+}
 
 let active: Active | null = null;
 
