@@ -48,16 +48,17 @@ interface Active {
 }
 
 /**
- * Products with at least this many multiply-adds run on all BLAS threads (info.threads), smaller ones on one thread.
- * 64×512×128 (a per-step LSTM product of the W1 benchmark, 4.2M) stays on one; the once-per-layer input projection
- * and weight-gradient products (hundreds of millions) get all of them.
+ * Products with at least this many multiply-adds run on all BLAS threads (info.threads), smaller ones on one thread,
+ * where a second thread costs more in hand-over than it saves. Measured on 2 cores (W1 LSTM, `rnnlab bench`, same
+ * session): 2^20, which lets the 64×512×128 per-step products (4.2M) use both cores, gave 202–224 ms/step against
+ * 223–256 ms with 2^24 (one thread for them); W2's 1000×32×8 per-step products (256k) stay on one thread.
  */
 const PARALLEL_MIN_WORK = parallelMinWork();
 
 /** PARALLEL_MIN_WORK, or env RNNLAB_BLAS_PARALLEL_MIN (multiply-adds) for measuring other thresholds. */
 function parallelMinWork(): number {
   const raw = process.env.RNNLAB_BLAS_PARALLEL_MIN;
-  if (raw === undefined || raw === '') return 1 << 24;
+  if (raw === undefined || raw === '') return 1 << 20;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) {
     throw new UserError(`RNNLAB_BLAS_PARALLEL_MIN must be a whole number of multiply-adds, got '${raw}'; unset it`);
