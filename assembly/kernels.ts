@@ -364,3 +364,26 @@ export function rmsprop_update(data: usize, grad: usize, s: usize, b: usize, n: 
   }
 }
 
+
+// ---------------------------------------------------------------------------------------------------------------
+// Embedding (src/nn/embedding.ts). ids: n int32 row indices into the [V, E] table, already range-checked by the host.
+
+// out[r,:] = weight[ids[r],:]
+export function gather_rows(out: usize, weight: usize, ids: usize, n: i32, E: i32): void {
+  const bytes = <usize>E << 2;
+  for (let r = 0; r < n; r++) {
+    memory.copy(out + <usize>r * bytes, weight + <usize>load<i32>(ids + (<usize>r << 2)) * bytes, bytes);
+  }
+}
+
+// dW[ids[r],:] += dOut[r,:] (rows in order, so a token used twice accumulates as the scalar loop would)
+export function scatter_add_rows(dW: usize, dOut: usize, ids: usize, n: i32, E: i32): void {
+  const bytes = <usize>E << 2;
+  for (let r = 0; r < n; r++) {
+    const dst = dW + <usize>load<i32>(ids + (<usize>r << 2)) * bytes, src = dOut + <usize>r * bytes;
+    for (let j = 0; j < E; j += 4) {
+      const m = E - j, o4 = <usize>j << 2;
+      store4(dst + o4, f32x4.add(load4(dst + o4, m), load4(src + o4, m)), m);
+    }
+  }
+}

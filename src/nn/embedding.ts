@@ -9,6 +9,7 @@
  */
 import { UserError } from '../util/errors.ts';
 import type { PackedLayout } from './packing.ts';
+import { gatherRows, scatterAddRows } from './kernels.ts';
 
 /** Gathers embeddings of the batch-major `tokens` into `out` [N, E]; fills `ids` [N] with the token id of each row. */
 export function embeddingForward(
@@ -27,18 +28,12 @@ export function embeddingForward(
         );
       }
       ids[r0 + j] = id;
-      const src = id * E;
-      const dst = (r0 + j) * E;
-      for (let e = 0; e < E; e++) out[dst + e] = weight[src + e]!;
     }
   }
+  gatherRows(out, weight, ids, lay.N, E); // the row copies, in WASM (out, weight, ids in kernel memory)
 }
 
 /** Scatter-adds the packed gradient `dOut` [N, E] into `dWeight` [V, E], using the ids saved by the forward. */
 export function embeddingBackward(dWeight: Float32Array, dOut: Float32Array, ids: Int32Array, N: number, E: number): void {
-  for (let r = 0; r < N; r++) {
-    const dst = ids[r]! * E;
-    const src = r * E;
-    for (let e = 0; e < E; e++) dWeight[dst + e] += dOut[src + e]!;
-  }
+  scatterAddRows(dWeight, dOut, ids, N, E); // in WASM, rows in order (all three in kernel memory)
 }

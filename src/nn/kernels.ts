@@ -35,6 +35,8 @@ interface WasmExports {
   copy_rows(dst: number, src: number, ld: number, rows: number, cols: number): void;
   add_col_sums(db: number, src: number, rows: number, cols: number, ld: number): void;
   tanh_f32(x: number): number;
+  gather_rows(out: number, weight: number, ids: number, n: number, E: number): void;
+  scatter_add_rows(dW: number, dOut: number, ids: number, n: number, E: number): void;
   adam_update(data: number, grad: number, m: number, v: number, n: number, decay: number, l2: number,
     b1: number, c1: number, b2: number, c2: number, stepSize: number, bc2Sqrt: number, eps: number): void;
   sgd_update(data: number, grad: number, buf: number, n: number, lr: number, wd: number, mu: number,
@@ -171,6 +173,14 @@ export function copyRows(dst: F, src: F, ld: number, rows: number, cols: number)
 /** db[j] += Σ_r src[r*ld + j] for j < cols. */
 export function addColSums(db: F, src: F, rows: number, cols: number, ld: number): void {
   exports.add_col_sums(ptr(db), ptr(src), rows, cols, ld);
+}
+/** out[r,:] = weight[ids[r],:] for r < n (ids must be valid rows). */
+export function gatherRows(out: F, weight: F, ids: Int32Array, n: number, E: number): void {
+  exports.gather_rows(ptr(out), ptr(weight), ptr(ids), n, E);
+}
+/** dW[ids[r],:] += dOut[r,:] for r < n. */
+export function scatterAddRows(dW: F, dOut: F, ids: Int32Array, n: number, E: number): void {
+  exports.scatter_add_rows(ptr(dW), ptr(dOut), ptr(ids), n, E);
 }
 /** The kernels' tanh approximation, one value (for tests). */
 export function kernelTanh(x: number): number {

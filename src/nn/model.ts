@@ -27,13 +27,13 @@ import { lstmBackward, lstmForward } from './lstm.ts';
 import { dropoutBackward, dropoutForward } from './dropout.ts';
 import { poolBackward, poolForward, type Pooling } from './pooling.ts';
 import { linearBackward, linearForward } from './linear.ts';
-import { allocF32, release } from './kernels.ts';
+import { allocF32, allocI32, release } from './kernels.ts';
 
 /**
  * Work buffers in kernel memory are not garbage-collected with their typed-array views, so a model returns them to
  * the allocator when it reallocates, when dispose() is called, or at the latest when the model itself is collected.
  */
-const workReleaser = new FinalizationRegistry<Float32Array[]>((bufs) => {
+const workReleaser = new FinalizationRegistry<(Float32Array | Int32Array)[]>((bufs) => {
   for (const b of bufs) release(b);
 });
 
@@ -107,8 +107,8 @@ export class RnnClassifier {
   private capRows = 0;
   private capB = 0;
   private lay: PackedLayout | undefined;
-  private ids = new Int32Array(0);
-  private emb = new Float32Array(0);
+  private ids: Int32Array = new Int32Array(0);
+  private emb: Float32Array = new Float32Array(0);
   private outs: Float32Array[] = [];
   private outRows: Rows[][] = [];
   private drops: Float32Array[] = [];
@@ -118,14 +118,14 @@ export class RnnClassifier {
   private dB: Float32Array = new Float32Array(0);
   private dARows: Rows[] = [];
   private dBRows: Rows[] = [];
-  private dEmb = new Float32Array(0);
+  private dEmb: Float32Array = new Float32Array(0);
   private feat = new Float32Array(0);
   private featDrop = new Float32Array(0);
   private featMask = new Float32Array(0);
   private dFeat = new Float32Array(0);
   private argmax = new Int32Array(0);
   /** Everything ensureCapacity allocated in kernel memory (the layer outputs, their gradients, DirBuffers). */
-  private work: Float32Array[] = [];
+  private work: (Float32Array | Int32Array)[] = [];
   private logits = new Float32Array(0);
 
   // ---- what the last forward() did, for backward() ----
@@ -320,9 +320,10 @@ export class RnnClassifier {
     if (rows <= this.capRows) return;
     this.capRows = rows;
     this.releaseWork();
-    this.ids = new Int32Array(rows);
-    this.emb = new Float32Array(rows * E);
-    this.dEmb = new Float32Array(rows * E);
+    this.ids = allocI32(rows);
+    this.work.push(this.ids);
+    this.emb = this.allocWork(rows * E);
+    this.dEmb = this.allocWork(rows * E);
     // The recurrent kernels read and write these (outputs and their gradients), so they live in kernel memory.
     this.dA = this.allocWork(rows * D);
     this.dB = this.allocWork(rows * D);

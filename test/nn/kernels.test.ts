@@ -140,6 +140,19 @@ test('fillRows, copyRows and addColSums', () => {
   close(db, Array.from(db0, (v, j) => v + src[1 + j]! + src[ld + 1 + j]! + src[2 * ld + 1 + j]!), 'colsum', 1e-6);
 });
 
+test('gatherRows and scatterAddRows (a row used twice accumulates twice)', () => {
+  const V = 4, E = 5, table = rand(V * E), ids = K.allocI32(3);
+  ids.set([2, 0, 2]);
+  const out = K.allocF32(3 * E);
+  K.gatherRows(out, table, ids, 3, E);
+  close(out, [...ids].flatMap((id) => Array.from(table.subarray(id * E, (id + 1) * E))), 'gather');
+  const dW = rand(V * E), dW0 = Float32Array.from(dW), dOut = rand(3 * E);
+  K.scatterAddRows(dW, dOut, ids, 3, E);
+  const expected = Array.from(dW0);
+  [...ids].forEach((id, r) => { for (let e = 0; e < E; e++) expected[id * E + e]! += dOut[r * E + e]!; });
+  close(dW, expected, 'scatter', 1e-6);
+});
+
 test('allocator reuses freed blocks and rejects foreign arrays', () => {
   const a = K.allocF32(1000);
   const used = K.kernelMemoryInUse();
