@@ -16,6 +16,9 @@ import { UNK, Vocab, type VocabOptions } from './vocab.ts';
 
 export type Truncate = 'head' | 'tail';
 
+/** What `--truncate` and every caller that leaves it out get: the tail (a review's verdict is usually at its end). */
+export const DEFAULT_TRUNCATE: Truncate = 'tail';
+
 export interface EncodeOptions {
   /** Maximum sequence length (default 200). */
   maxLen?: number;
@@ -47,7 +50,7 @@ interface RawSplit {
 /** Truncates, applies the empty-text rule and (optionally) maps provisional ids through `remap`. */
 function finishSplit(raw: RawSplit, opts: EncodeOptions, remap?: Int32Array): EncodedSplit {
   const maxLen = opts.maxLen ?? 200;
-  const tail = (opts.truncate ?? 'tail') === 'tail';
+  const tail = (opts.truncate ?? DEFAULT_TRUNCATE) === 'tail';
   if (!Number.isInteger(maxLen) || maxLen < 1) throw new RangeError(`maxLen must be a positive integer, got ${maxLen}`);
   const count = raw.labels.length;
   const lengths = new Int32Array(count);

@@ -42,7 +42,7 @@ export { orderLabels, labelIndex } from './labels.ts';
 export { stratifiedSplit, stratifiedSubset } from './split.ts';
 export { basicEnglish, basicEnglishReference, forEachToken } from './tokenizer.ts';
 export { Vocab, PAD, UNK, SPECIALS, compareCodePoints, type VocabOptions, type VocabJSON } from './vocab.ts';
-export { encodeSplit, buildVocab, prepareSplits, exampleIds, type EncodeOptions, type PrepareOptions, type PreparedData, type Truncate } from './encode.ts';
+export { DEFAULT_TRUNCATE, encodeSplit, buildVocab, prepareSplits, exampleIds, type EncodeOptions, type PrepareOptions, type PreparedData, type Truncate } from './encode.ts';
 export { epochBatches, epochPlan, epochSeed, batchCount, BatchBuilder, type BatchOptions, type EpochBatch } from './batches.ts';
 export { classCounts, checkClassBalance, checkSplits, majorityBaseline, MAJORITY_WARN_SHARE, type Baseline } from './sanity.ts';
 export { splitStats, percentile, type SplitStats } from './stats.ts';

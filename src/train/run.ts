@@ -13,7 +13,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import {
-  checkSplits, loadDataset, majorityBaseline, prepareSplits, type DataProgress, type PreparedData,
+  checkSplits, DEFAULT_TRUNCATE, loadDataset, majorityBaseline, prepareSplits, type DataProgress, type PreparedData,
 } from '../data/index.ts';
 import { RnnClassifier } from '../nn/model.ts';
 import { loadSafetensors } from '../nn/safetensors.ts';
@@ -190,7 +190,7 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
       classCounts: ds.counts,
     },
     labels: ds.labels, tokenizer: 'basic_english', vocabSize: ds.prepared.vocab.size,
-    maxLen: ds.prepared.train.maxLen, truncate: req.data.prepare.truncate ?? 'tail', seed: train.seed,
+    maxLen: ds.prepared.train.maxLen, truncate: req.data.prepare.truncate ?? DEFAULT_TRUNCATE, seed: train.seed,
     blas: { backend: blas.backend, threads: blas.threads },
   };
 

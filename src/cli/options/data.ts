@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { UserError } from '../../util/errors.ts';
-import type { LoadOptions, PrepareOptions, DataProgress } from '../../data/index.ts';
+import { DEFAULT_TRUNCATE, type LoadOptions, type PrepareOptions, type DataProgress } from '../../data/index.ts';
 
 export const dataOptionsSchema = z.object({
   dataset: z.string().min(1).default('imdb'),
@@ -18,7 +18,7 @@ export const dataOptionsSchema = z.object({
   vocabSize: z.coerce.number().int().min(2).default(25_000),
   minFreq: z.coerce.number().int().min(1).default(1),
   maxLen: z.coerce.number().int().min(1).default(200),
-  truncate: z.enum(['head', 'tail']).default('tail'),
+  truncate: z.enum(['head', 'tail']).default(DEFAULT_TRUNCATE),
   seed: z.coerce.number().int().min(0).max(0xffffffff).default(0),
 });
 
@@ -36,7 +36,7 @@ export function addDataOptions(cmd: Command, opts: { seed?: boolean } = {}): Com
     .option('--vocab-size <n>', 'maximum vocabulary size, counting <pad> and <unk>', '25000')
     .option('--min-freq <n>', 'minimum training-set count for a token to enter the vocabulary', '1')
     .option('--max-len <n>', 'truncate every text to n tokens', '200')
-    .option('--truncate <head|tail>', "what to keep when truncating: 'tail' = the last max-len tokens (a review's verdict is usually at its end), 'head' = the first", 'tail');
+    .option('--truncate <head|tail>', "what to keep when truncating: 'tail' = the last max-len tokens (a review's verdict is usually at its end), 'head' = the first", DEFAULT_TRUNCATE);
   if (opts.seed ?? true) cmd.option('--seed <n>', 'random seed (splits, shuffling, initialisation)', '0');
   return cmd;
 }
