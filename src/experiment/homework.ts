@@ -27,7 +27,8 @@ export const HOMEWORK_LR: Record<string, number> = { rnn: 1e-7, gru: 1e-9, lstm:
 export function homeworkPreset(): { config: ExperimentConfig; data: Record<string, unknown> } {
   return {
     config: {
-      all: { embed: 64, hidden: 8, layers: 25, batchSize: 1000, epochs: 5 },
+      // embedInitStd 1: the homework's nn.Embedding kept PyTorch's N(0, 1) init
+      all: { embed: 64, embedInitStd: 1, hidden: 8, layers: 25, batchSize: 1000, epochs: 5 },
       archs: Object.fromEntries(HOMEWORK_ARCHS.map((a) => [a, { lr: HOMEWORK_LR[a]! }])),
     },
     data: { maxLen: 200, truncate: 'head' }, // the homework cut reviews to their first 200 tokens

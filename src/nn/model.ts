@@ -53,6 +53,12 @@ export interface ModelConfig {
   pooling: Pooling;
 }
 
+/** How to initialise a new model's weights (beyond the seed). */
+export interface ModelInit {
+  /** Standard deviation of the embedding's N(0, s²) init (default 1, as PyTorch's nn.Embedding). */
+  embedStd?: number;
+}
+
 /** Gate blocks per cell: rows of weight_ih are G·hidden. */
 export const GATES: Record<Arch, number> = { rnn: 1, gru: 3, lstm: 4 };
 
@@ -134,7 +140,11 @@ export class RnnClassifier {
   private lastDropout = false;
   private pendingBackward = false;
 
-  constructor(config: ModelConfig, seed: number) {
+  /**
+   * `init.embedStd`: standard deviation of the embedding's N(0, s²) initial weights. 1 is PyTorch's nn.Embedding
+   * default and the default here; `rnnlab train` passes its own measured default (TRAIN_DEFAULTS.embedInitStd).
+   */
+  constructor(config: ModelConfig, seed: number, init: ModelInit = {}) {
     validateModelConfig(config);
     this.config = { ...config };
     const { arch, vocabSize: V, embed: E, hidden: H, numLayers, bidirectional, numClasses } = config;
@@ -166,10 +176,12 @@ export class RnnClassifier {
     this.fcW = this.add(makeParam('fc.weight', [this.outDim, this.D]));
     this.fcB = this.add(makeParam('fc.bias', [this.outDim]));
 
-    // PyTorch default init, drawn in state_dict order from the seeded stream.
+    // PyTorch default init (the embedding's scale aside), drawn in state_dict order from the seeded stream.
     const rng = new Rng(seed);
     const e = this.embedding.data;
-    for (let i = 0; i < e.length; i++) e[i] = rng.normal();
+    const embedStd = init.embedStd ?? 1;
+    if (!(embedStd > 0 && Number.isFinite(embedStd))) throw new UserError(`embedding init std must be > 0, got ${embedStd}`);
+    for (let i = 0; i < e.length; i++) e[i] = embedStd * rng.normal();
     const rb = 1 / Math.sqrt(H);
     for (const layer of this.layers) {
       for (const dir of layer.dirs) for (const p of dir.params) fillUniform(p.data, rb, rng);

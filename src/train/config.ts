@@ -26,6 +26,8 @@ export interface ResolvedTrain {
   epochs: number;
   batchSize: number;
   embed: number;
+  /** Standard deviation of the embedding's initial N(0, s²) weights. */
+  embedInitStd: number;
   hidden: number;
   layers: number;
   bidirectional: boolean;
@@ -60,6 +62,7 @@ export function resolveTrain(o: TrainOptions): ResolvedTrain {
   if (o.schedule === 'plateau') options = { factor: o.gamma ?? 0.1, patience: PLATEAU_PATIENCE };
   return {
     arch: o.arch, optimizer: o.optimizer, optimizerOptions, epochs: o.epochs, batchSize: o.batchSize, embed: o.embed,
+    embedInitStd: o.embedInitStd,
     hidden: o.hidden, layers: o.layers, bidirectional: o.bidirectional, dropout: o.dropout, pooling: o.pooling,
     clip: o.clip > 0 ? o.clip : null, schedule: { kind: o.schedule, options }, patience: o.patience ?? null, seed: o.seed,
     threads: o.threads ?? null,

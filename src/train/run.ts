@@ -167,7 +167,7 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
   }
   if (train.threads !== null) setBlasThreads(train.threads);
   const mc = modelConfig(train, ds.prepared.vocab.size, numClasses);
-  const model = new RnnClassifier(mc, train.seed);
+  const model = new RnnClassifier(mc, train.seed, { embedStd: train.embedInitStd });
   const optimizer = createOptimizer(train.optimizer, model.params, train.optimizerOptions);
   const scheduler = createScheduler(train.schedule.kind, optimizer, train.schedule.options);
   // Dropout masks get their own stream, independent of the init stream and of the data order.

@@ -10,6 +10,7 @@ import { parseExperimentConfig, readExperimentConfig, normalizeKey, parseCellKey
 import { homeworkPreset } from '../../src/experiment/homework.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { OPTIMIZER_DEFAULTS } from '../../src/optim/index.ts';
+import { TRAIN_DEFAULTS } from '../../src/train/options.ts';
 import { tempDir } from './helpers.ts';
 
 function input(over: Partial<PlanInput> = {}): PlanInput {
@@ -59,7 +60,7 @@ test('precedence: preset < config "all" < flags < "archs" < "optimizers" < "cell
   assert.equal(cell(plan, 'rnn-sgd').momentum, 0.9);
   assert.equal(cell(plan, 'lstm-sgd').lr, 1, '"cells" beats everything');
   assert.equal(cell(plan, 'gru-adam').batchSize, 7, 'flag-style keys work');
-  assert.equal(cell(plan, 'gru-sgd').batchSize, 64);
+  assert.equal(cell(plan, 'gru-sgd').batchSize, TRAIN_DEFAULTS.batchSize);
 });
 
 test('a global --momentum reaches only the optimizers that use it', () => {

@@ -62,6 +62,13 @@ test('init follows PyTorch defaults: N(0,1) embedding, U(±1/√H) recurrent, U(
   const fc = stats(m.params.at(-2)!.data);
   const bound = 1 / Math.sqrt(32);
   assert.ok(fc.min >= -bound && fc.max <= bound && fc.max > 0.5 * bound);
+
+  // init.embedStd scales the embedding only: the same draws times s, the other weights unchanged
+  const small = new RnnClassifier({ ...cfg, vocabSize: 2000, embed: 20, hidden: 16 }, 3, { embedStd: 0.1 });
+  const e0 = m.params[0]!.data; const e1 = small.params[0]!.data;
+  for (let i = 0; i < e0.length; i += 97) assert.ok(Math.abs(e1[i]! - Math.fround(0.1 * e0[i]!)) <= 1e-7, `embedding[${i}]`);
+  for (let k = 1; k < m.params.length; k++) assert.deepEqual(small.params[k]!.data, m.params[k]!.data, m.params[k]!.name);
+  assert.throws(() => new RnnClassifier(cfg, 3, { embedStd: 0 }), /embedding init std must be > 0/);
 });
 
 for (const arch of ['rnn', 'gru', 'lstm'] as const) {

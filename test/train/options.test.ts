@@ -9,12 +9,12 @@ const fails = (raw: Record<string, unknown>, re: RegExp) =>
   assert.throws(() => resolveTrain(parseTrainOptions(raw)), (e: unknown) =>
     e instanceof UserError && re.test(e.message) && !e.message.includes('\n'));
 
-test('defaults: lstm + adam, 5 epochs, batch 64, embed/hidden 128, 1 layer, seed 42, clip 1, no early stopping', () => {
+test('defaults: lstm + adam, 5 epochs, batch 32, embed/hidden 128, 1 layer, seed 42, clip 1, no early stopping', () => {
   const o = parseTrainOptions({});
   assert.equal(o.arch, 'lstm');
   assert.equal(o.optimizer, 'adam');
   assert.equal(o.epochs, 5);
-  assert.equal(o.batchSize, 64);
+  assert.equal(o.batchSize, 32);
   assert.equal(o.embed, 128);
   assert.equal(o.hidden, 128);
   assert.equal(o.layers, 1);
@@ -28,6 +28,16 @@ test('defaults: lstm + adam, 5 epochs, batch 64, embed/hidden 128, 1 layer, seed
   assert.equal(resolveTrain(parseTrainOptions({ clip: '0' })).clip, null, '--clip 0 turns clipping off');
   assert.equal(r.patience, null);
   assert.equal(r.optimizerOptions.lr, OPTIMIZER_DEFAULTS.adam.lr);
+});
+
+const DATA = { load: { dataset: 'x.csv' }, prepare: {} };
+
+test('--embed-init-std: default 0.3, recorded in the resolved settings (so in the run identity), must be > 0', () => {
+  assert.equal(resolveTrain(parseTrainOptions({})).embedInitStd, 0.3);
+  assert.equal(resolveTrain(parseTrainOptions({ embedInitStd: '1' })).embedInitStd, 1);
+  assert.notDeepEqual(runIdentity(resolveTrain(parseTrainOptions({})), DATA), runIdentity(resolveTrain(parseTrainOptions({ embedInitStd: 1 })), DATA));
+  fails({ embedInitStd: '0' }, /--embed-init-std must be > 0/);
+  fails({ embedInitStd: 'big' }, /--embed-init-std must be a number/);
 });
 
 test('the learning rate defaults to the chosen optimizer\'s own default', () => {

@@ -51,7 +51,8 @@ Resuming:
   that use them.
 
 --preset homework:
-  Replays the original homework with correct labels: embed 64, hidden 8, 25 layers, max length 200, batch 1000,
+  Replays the original homework with correct labels: embed 64 (PyTorch's N(0, 1) init), hidden 8, 25 layers,
+  max length 200 (the first 200 tokens), batch 1000,
   Adam with lr 1e-7 (RNN), 1e-9 (GRU), 1e-10 (LSTM), 5 epochs. Its report states what happens, next to what a
   default-settings experiment on the same data reached when you pass that folder with --compare DIR.
 
@@ -189,7 +190,7 @@ function homeworkDeviations(cells: Record<string, { arch: string; optimizer: str
   const out: string[] = [];
   if (archs.join(',') !== HOMEWORK_ARCHS.join(',')) out.push(`architectures ${archs.join(', ')}`);
   if (optimizers.join(',') !== 'adam') out.push(`optimizers ${optimizers.join(', ')}`);
-  const expected: Record<string, unknown> = { embed: 64, hidden: 8, layers: 25, batchSize: 1000, epochs: 5 };
+  const expected: Record<string, unknown> = { embed: 64, embedInitStd: 1, hidden: 8, layers: 25, batchSize: 1000, epochs: 5 };
   for (const [key, want] of Object.entries(expected)) {
     const values = [...new Set(Object.values(cells).map((c) => c.train[key]))];
     if (values.some((v) => v !== want)) out.push(`${TRAIN_FLAGS[key] ?? key} ${values.join('/')} instead of ${want}`);

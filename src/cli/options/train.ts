@@ -29,6 +29,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--epochs <n>', `training epochs (default ${d.epochs})`)
     .option('--batch-size <n>', `examples per batch (default ${d.batchSize})`)
     .option('--embed <n>', `embedding size (default ${d.embed})`)
+    .option('--embed-init-std <s>', `std of the embedding's initial N(0, s²) weights (default ${d.embedInitStd}; PyTorch's nn.Embedding: 1)`)
     .option('--hidden <n>', `hidden size of each recurrent layer (default ${d.hidden})`)
     .option('--layers <n>', `stacked recurrent layers (default ${d.layers})`)
     .option('--bidirectional', 'run each layer in both directions')
