@@ -24,11 +24,15 @@ export const HOMEWORK_LR: Record<string, number> = { rnn: 1e-7, gru: 1e-9, lstm:
  * The homework's settings: the training part as an experiment config (option names are `rnnlab train`'s), and the
  * data part (max length 200) as data option values. Explicit command-line flags still override them.
  */
+/** The homework's training settings shared by every cell (embedInitStd 1: its nn.Embedding kept PyTorch's N(0, 1)). */
+export const HOMEWORK_TRAIN: Readonly<Record<string, number>> = {
+  embed: 64, embedInitStd: 1, hidden: 8, layers: 25, batchSize: 1000, epochs: 5,
+};
+
 export function homeworkPreset(): { config: ExperimentConfig; data: Record<string, unknown> } {
   return {
     config: {
-      // embedInitStd 1: the homework's nn.Embedding kept PyTorch's N(0, 1) init
-      all: { embed: 64, embedInitStd: 1, hidden: 8, layers: 25, batchSize: 1000, epochs: 5 },
+      all: { ...HOMEWORK_TRAIN },
       archs: Object.fromEntries(HOMEWORK_ARCHS.map((a) => [a, { lr: HOMEWORK_LR[a]! }])),
     },
     data: { maxLen: 200, truncate: 'head' }, // the homework cut reviews to their first 200 tokens

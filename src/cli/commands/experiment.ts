@@ -13,7 +13,7 @@ import { ARCHS } from '../../train/options.ts';
 import { readResults, type Results } from '../../report/results.ts';
 import { archLabel, optimizerLabel, formatLr } from '../../report/select.ts';
 import { UserError } from '../../util/errors.ts';
-import { HOMEWORK_ARCHS, HOMEWORK_LR, HOMEWORK_OPTIMIZERS, homeworkNotes, homeworkPreset } from '../../experiment/homework.ts';
+import { HOMEWORK_ARCHS, HOMEWORK_LR, HOMEWORK_OPTIMIZERS, HOMEWORK_TRAIN, homeworkNotes, homeworkPreset } from '../../experiment/homework.ts';
 import { readExperimentConfig, type ExperimentConfig } from '../../experiment/overrides.ts';
 import { NOT_PER_CELL, parseList, planGrid } from '../../experiment/plan.ts';
 import { runExperiment } from '../../experiment/run.ts';
@@ -190,8 +190,7 @@ function homeworkDeviations(cells: Record<string, { arch: string; optimizer: str
   const out: string[] = [];
   if (archs.join(',') !== HOMEWORK_ARCHS.join(',')) out.push(`architectures ${archs.join(', ')}`);
   if (optimizers.join(',') !== 'adam') out.push(`optimizers ${optimizers.join(', ')}`);
-  const expected: Record<string, unknown> = { embed: 64, embedInitStd: 1, hidden: 8, layers: 25, batchSize: 1000, epochs: 5 };
-  for (const [key, want] of Object.entries(expected)) {
+  for (const [key, want] of Object.entries(HOMEWORK_TRAIN)) {
     const values = [...new Set(Object.values(cells).map((c) => c.train[key]))];
     if (values.some((v) => v !== want)) out.push(`${TRAIN_FLAGS[key] ?? key} ${values.join('/')} instead of ${want}`);
   }
