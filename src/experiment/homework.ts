@@ -24,9 +24,13 @@ export const HOMEWORK_LR: Record<string, number> = { rnn: 1e-7, gru: 1e-9, lstm:
  * The homework's settings: the training part as an experiment config (option names are `rnnlab train`'s), and the
  * data part (max length 200) as data option values. Explicit command-line flags still override them.
  */
-/** The homework's training settings shared by every cell (embedInitStd 1: its nn.Embedding kept PyTorch's N(0, 1)). */
-export const HOMEWORK_TRAIN: Readonly<Record<string, number>> = {
-  embed: 64, embedInitStd: 1, hidden: 8, layers: 25, batchSize: 1000, epochs: 5,
+/**
+ * The homework's training settings shared by every cell. It used PyTorch's default init, so the embedding keeps
+ * nn.Embedding's N(0, 1) (embedInitStd 1) and the LSTM its random forget-gate bias (forgetBias 'pytorch'), and a
+ * constant learning rate.
+ */
+export const HOMEWORK_TRAIN: Readonly<Record<string, number | string>> = {
+  embed: 64, embedInitStd: 1, forgetBias: 'pytorch', schedule: 'constant', hidden: 8, layers: 25, batchSize: 1000, epochs: 5,
 };
 
 export function homeworkPreset(): { config: ExperimentConfig; data: Record<string, unknown> } {

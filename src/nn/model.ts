@@ -57,6 +57,14 @@ export interface ModelConfig {
 export interface ModelInit {
   /** Standard deviation of the embedding's N(0, s²) init (default 1, as PyTorch's nn.Embedding). */
   embedStd?: number;
+  /**
+   * LSTM only: the forget gate's starting bias. PyTorch draws every bias from U(±1/√hidden), so the forget gate starts
+   * half open and the cell state fades within a few steps; Keras (unit_forget_bias) and Jozefowicz et al. (2015) start
+   * it at 1, which keeps the memory open while the gates learn. Given a value b, bias_ih's forget slice [H, 2H) is set
+   * to b and bias_hh's to 0 (their sum is what the gate sees); the other weights keep their PyTorch draws.
+   * Absent: PyTorch's init.
+   */
+  forgetBias?: number;
 }
 
 /** Gate blocks per cell: rows of weight_ih are G·hidden. */
@@ -185,6 +193,17 @@ export class RnnClassifier {
     const rb = 1 / Math.sqrt(H);
     for (const layer of this.layers) {
       for (const dir of layer.dirs) for (const p of dir.params) fillUniform(p.data, rb, rng);
+    }
+    if (init.forgetBias !== undefined) {
+      const b = init.forgetBias;
+      if (!Number.isFinite(b)) throw new UserError(`LSTM forget-gate bias must be a finite number, got ${b}`);
+      if (arch !== 'lstm') throw new UserError(`a forget-gate bias only applies to an LSTM (this model is ${arch})`);
+      for (const layer of this.layers) {
+        for (const dir of layer.dirs) {
+          dir.w.bIh.fill(b, H, 2 * H); // gate order i, f, g, o: f is the second block
+          dir.w.bHh.fill(0, H, 2 * H);
+        }
+      }
     }
     const fb = 1 / Math.sqrt(this.D);
     fillUniform(this.fcW.data, fb, rng);

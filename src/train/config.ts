@@ -12,10 +12,10 @@ import { OPTIMIZER_DEFAULTS, validateOptions, type OptimizerName, type ResolvedO
 import type { ModelConfig } from '../nn/model.ts';
 import type { LoadOptions, PrepareOptions } from '../data/index.ts';
 import { UserError } from '../util/errors.ts';
-import type { TrainOptions } from './options.ts';
+import { TRAIN_DEFAULTS, type TrainOptions } from './options.ts';
 
-/** Plateau schedule: epochs without a lower validation loss before the lr is cut (PyTorch's default 10 would never
- * fire in the few epochs a CPU run gets). */
+/** Plateau schedule: PyTorch's `patience` (bad epochs tolerated; the lr is cut after patience + 1 = 2 epochs in a row
+ * without a lower validation loss). PyTorch's default 10 would never fire in the few epochs a CPU run gets. */
 export const PLATEAU_PATIENCE = 1;
 
 export interface ResolvedTrain {
@@ -28,6 +28,8 @@ export interface ResolvedTrain {
   embed: number;
   /** Standard deviation of the embedding's initial N(0, s²) weights. */
   embedInitStd: number;
+  /** LSTM: the forget gate's starting bias; null = PyTorch's random draw (always null for rnn / gru). */
+  forgetBias: number | null;
   hidden: number;
   layers: number;
   bidirectional: boolean;
@@ -63,6 +65,7 @@ export function resolveTrain(o: TrainOptions): ResolvedTrain {
   return {
     arch: o.arch, optimizer: o.optimizer, optimizerOptions, epochs: o.epochs, batchSize: o.batchSize, embed: o.embed,
     embedInitStd: o.embedInitStd,
+    forgetBias: o.arch !== 'lstm' || o.forgetBias === 'pytorch' ? null : o.forgetBias ?? TRAIN_DEFAULTS.forgetBias,
     hidden: o.hidden, layers: o.layers, bidirectional: o.bidirectional, dropout: o.dropout, pooling: o.pooling,
     clip: o.clip > 0 ? o.clip : null, schedule: { kind: o.schedule, options }, patience: o.patience ?? null, seed: o.seed,
     threads: o.threads ?? null,

@@ -34,12 +34,23 @@ export const TRAIN_DEFAULTS = {
    * stuck at 85 %); 0.3 was the measured compromise (README "Acceptance runs with today's defaults"). Keras' default, uniform ±0.05, is smaller.
    */
   embedInitStd: 0.3,
+  /**
+   * LSTM only: the forget gate's starting bias (Keras' unit_forget_bias; PyTorch draws it from U(±1/√hidden)).
+   * See README "Acceptance runs with today's defaults" for the measurement behind it.
+   */
+  forgetBias: 1,
   hidden: 128,
   layers: 1,
   bidirectional: false,
   dropout: 0,
   pooling: 'last',
-  schedule: 'constant',
+  /**
+   * Step decay: lr × 0.1 every third of the epochs (5 epochs: 1e-3 for epochs 1–2, 1e-4 for 3–4, 1e-5 for 5). With a
+   * constant rate the IMDB LSTM's validation loss bottomed out in epoch 2 and rose while its accuracy still climbed;
+   * cutting the rate after epoch 2 gave a lower validation loss in epoch 3 and 87.4 % test accuracy (README
+   * "Acceptance runs with today's defaults").
+   */
+  schedule: 'step',
   /**
    * Gradient clipping by global norm is on by default: without it an IMDB LSTM with Adam (lr 1e-3) blew up in its
    * third epoch (train accuracy 77.6 % → 70.0 %, README "Results on IMDB"). 0 turns it off.
@@ -51,7 +62,7 @@ export const TRAIN_DEFAULTS = {
 /** Option key → command-line flag, for error messages and for experiment configs written with flag names. */
 export const TRAIN_FLAGS: Record<string, string> = {
   arch: '--arch', optimizer: '--optimizer', lr: '--lr', momentum: '--momentum', weightDecay: '--weight-decay',
-  epochs: '--epochs', batchSize: '--batch-size', embed: '--embed', embedInitStd: '--embed-init-std', hidden: '--hidden', layers: '--layers',
+  epochs: '--epochs', batchSize: '--batch-size', embed: '--embed', embedInitStd: '--embed-init-std', forgetBias: '--forget-bias', hidden: '--hidden', layers: '--layers',
   bidirectional: '--bidirectional', dropout: '--dropout', pooling: '--pooling', clip: '--clip', schedule: '--schedule',
   stepSize: '--step-size', gamma: '--gamma', patience: '--patience', seed: '--seed', threads: '--threads',
 };
@@ -85,6 +96,10 @@ export const trainOptionsSchema = z.object({
   batchSize: int('--batch-size', 1).default(TRAIN_DEFAULTS.batchSize),
   embed: int('--embed', 1).default(TRAIN_DEFAULTS.embed),
   embedInitStd: positive('--embed-init-std').default(TRAIN_DEFAULTS.embedInitStd),
+  /** LSTM only; 'pytorch' (or absent for rnn/gru) keeps PyTorch's random draw. */
+  forgetBias: z.union([z.literal('pytorch'), num('--forget-bias')], {
+    error: (iss) => `--forget-bias must be a number or 'pytorch' (got ${JSON.stringify(iss.input)})`,
+  }).optional(),
   hidden: int('--hidden', 1).default(TRAIN_DEFAULTS.hidden),
   layers: int('--layers', 1).default(TRAIN_DEFAULTS.layers),
   bidirectional: flag.default(TRAIN_DEFAULTS.bidirectional),

@@ -134,7 +134,9 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
     const saved = readRunConfig(dir);
     const diff = firstDifference(runIdentity(saved.train, saved.data.spec), identity);
     if (diff) {
-      throw new UserError(`output folder ${dir} holds a different run (${diff}); choose another --out, or delete the folder`);
+      // the step schedule's default step size follows --epochs, so extending such a run changes it unless pinned
+      const hint = diff.startsWith('train.schedule.options.stepSize') ? ` (to extend it, pass --step-size ${saved.train.schedule.options.stepSize})` : '';
+      throw new UserError(`output folder ${dir} holds a different run (${diff})${hint}; choose another --out, or delete the folder`);
     }
     if (hooks.resume === false) {
       throw new UserError(`output folder ${dir} already holds this run; pass --resume to continue it, or choose another --out`);
@@ -167,7 +169,7 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
   }
   if (train.threads !== null) setBlasThreads(train.threads);
   const mc = modelConfig(train, ds.prepared.vocab.size, numClasses);
-  const model = new RnnClassifier(mc, train.seed, { embedStd: train.embedInitStd });
+  const model = new RnnClassifier(mc, train.seed, { embedStd: train.embedInitStd, forgetBias: train.forgetBias ?? undefined });
   const optimizer = createOptimizer(train.optimizer, model.params, train.optimizerOptions);
   const scheduler = createScheduler(train.schedule.kind, optimizer, train.schedule.options);
   // Dropout masks get their own stream, independent of the init stream and of the data order.

@@ -71,6 +71,31 @@ test('init follows PyTorch defaults: N(0,1) embedding, U(±1/√H) recurrent, U(
   assert.throws(() => new RnnClassifier(cfg, 3, { embedStd: 0 }), /embedding init std must be > 0/);
 });
 
+test('init.forgetBias (LSTM): the forget slice of bias_ih is b and of bias_hh 0 in every layer and direction; nothing else moves', () => {
+  const c = { ...cfg, arch: 'lstm' as const, hidden: 6, numLayers: 2, bidirectional: true };
+  const H = c.hidden;
+  const plain = new RnnClassifier(c, 5);
+  const open = new RnnClassifier(c, 5, { forgetBias: 1.5 });
+  let slices = 0;
+  for (let k = 0; k < plain.params.length; k++) {
+    const p = plain.params[k]!; const q = open.params[k]!;
+    assert.equal(q.name, p.name);
+    const isBias = /^rnn\.bias_(ih|hh)_l\d+(_reverse)?$/.exec(p.name);
+    if (!isBias) { assert.deepEqual(q.data, p.data, p.name); continue; }
+    slices++;
+    const want = p.name.includes('bias_ih') ? 1.5 : 0;
+    for (let j = 0; j < 4 * H; j++) {
+      if (j >= H && j < 2 * H) assert.equal(q.data[j], want, `${p.name}[${j}] (forget gate)`);
+      else assert.equal(q.data[j], p.data[j], `${p.name}[${j}] (other gates keep PyTorch's draw)`);
+    }
+  }
+  assert.equal(slices, 8, '2 layers × 2 directions × (ih, hh)');
+  // PyTorch's draw is not already near b: the option really changes the starting forget gate
+  assert.ok(plain.params.some((p) => p.name.startsWith('rnn.bias_ih') && Math.abs(p.data[H]! - 1.5) > 0.5));
+  assert.throws(() => new RnnClassifier({ ...c, arch: 'gru' }, 5, { forgetBias: 1 }), /forget-gate bias only applies to an LSTM \(this model is gru\)/);
+  assert.throws(() => new RnnClassifier(c, 5, { forgetBias: NaN }), /forget-gate bias must be a finite number/);
+});
+
 for (const arch of ['rnn', 'gru', 'lstm'] as const) {
   for (const pooling of ['last', 'mean', 'max'] as const) {
     test(`masking (${arch}, ${pooling}): garbage after each length changes nothing; batching changes nothing`, () => {

@@ -43,8 +43,9 @@ export function dataSpec(csv: string, over: Partial<DataSpec['load']> = {}): Dat
 
 /** Small, fast settings; override as needed. */
 export function smallTrain(over: Record<string, unknown> = {}): TrainOptions {
-  // embedInitStd 1 (PyTorch's init): the trainer tests' expected dynamics (e.g. where --patience stops) were tuned on it
-  return parseTrainOptions({ embed: 8, embedInitStd: 1, hidden: 8, batchSize: 16, epochs: 3, lr: 0.01, seed: 42, ...over });
+  // PyTorch's init (embedInitStd 1, forgetBias 'pytorch') and a constant rate: the trainer tests' expected dynamics
+  // (e.g. where --patience stops) were tuned on them
+  return parseTrainOptions({ embed: 8, embedInitStd: 1, forgetBias: 'pytorch', schedule: 'constant', hidden: 8, batchSize: 16, epochs: 3, lr: 0.01, seed: 42, ...over });
 }
 
 /** A logger that collects lines instead of printing. */

@@ -40,6 +40,18 @@ test('--embed-init-std: default 0.3, recorded in the resolved settings (so in th
   fails({ embedInitStd: 'big' }, /--embed-init-std must be a number/);
 });
 
+test('--forget-bias: LSTM only (default 1, \'pytorch\' = PyTorch\'s draw), null for rnn/gru, part of the run identity', () => {
+  const fb = (raw: Record<string, unknown>) => resolveTrain(parseTrainOptions(raw)).forgetBias;
+  assert.equal(fb({}), 1);
+  assert.equal(fb({ forgetBias: '0' }), 0);
+  assert.equal(fb({ forgetBias: '-2.5' }), -2.5);
+  assert.equal(fb({ forgetBias: 'pytorch' }), null);
+  assert.equal(fb({ arch: 'gru' }), null);
+  assert.equal(fb({ arch: 'rnn', forgetBias: '3' }), null, 'ignored outside the LSTM (so a grid can set it for all cells)');
+  assert.notDeepEqual(runIdentity(resolveTrain(parseTrainOptions({})), DATA), runIdentity(resolveTrain(parseTrainOptions({ forgetBias: 'pytorch' })), DATA));
+  fails({ forgetBias: 'open' }, /--forget-bias must be a number or 'pytorch' \(got "open"\)/);
+});
+
 test('the learning rate defaults to the chosen optimizer\'s own default', () => {
   for (const name of ['sgd', 'nag', 'adadelta', 'adam', 'adamw', 'rmsprop'] as const) {
     assert.equal(resolveTrain(parseTrainOptions({ optimizer: name })).optimizerOptions.lr, OPTIMIZER_DEFAULTS[name].lr, name);
@@ -77,7 +89,12 @@ test('schedules are resolved completely (and the epoch count enters the identity
   assert.deepEqual(cos.schedule.options, { totalEpochs: 4, etaMin: 0 });
   const data = { load: { dataset: 'x.csv' }, prepare: {} };
   const id = (raw: Record<string, unknown>) => JSON.stringify(runIdentity(resolveTrain(parseTrainOptions(raw)), data));
-  assert.equal(id({ epochs: 2 }), id({ epochs: 3 }), 'constant schedule: more epochs = the same run, extended');
+  assert.equal(id({ epochs: 2, schedule: 'constant' }), id({ epochs: 7, schedule: 'constant' }), 'constant schedule: more epochs = the same run, extended');
+  // the default (step, a third of the epochs): 5 and 6 epochs share step size 2, 9 epochs does not
+  assert.deepEqual(resolveTrain(parseTrainOptions({})).schedule, { kind: 'step', options: { stepSize: 2, gamma: 0.1 } });
+  assert.equal(id({ epochs: 5 }), id({ epochs: 6 }));
+  assert.notEqual(id({ epochs: 5 }), id({ epochs: 9 }));
+  assert.equal(id({ epochs: 5 }), id({ epochs: 9, stepSize: '2' }), 'a pinned step size makes it the same run again');
   assert.notEqual(id({ epochs: 2, schedule: 'cosine' }), id({ epochs: 3, schedule: 'cosine' }));
   assert.notEqual(id({ lr: '0.1' }), id({ lr: '0.2' }));
 });

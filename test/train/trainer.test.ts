@@ -73,6 +73,25 @@ test('a small LSTM learns the synthetic task and writes a complete run directory
   assert.equal(n!.label, 'neg');
 });
 
+test('the LSTM starts with the default forget-gate bias (1) and records it; --forget-bias pytorch keeps PyTorch\'s draw', async () => {
+  // a rate so small that one epoch leaves every bias within 1e-3 of where it started
+  const forgetSlice = (dir: string): number[] => {
+    const b = loadSafetensors(join(dir, 'checkpoint.safetensors')).tensors.get('rnn.bias_ih_l0')!.data;
+    return Array.from(b.subarray(8, 16)); // hidden 8: gates i, f, g, o
+  };
+  const run = async (name: string, over: Record<string, unknown>) => {
+    const dir = join(root, name);
+    await trainRun({ dir, train: smallTrain({ epochs: 1, lr: 1e-6, ...over }), data: spec }, quiet);
+    return dir;
+  };
+  const open = await run('fb-default', { forgetBias: undefined }); // rnnlab's default, not smallTrain's pin
+  assert.ok(forgetSlice(open).every((v) => Math.abs(v - 1) < 1e-3), `forget slice ${forgetSlice(open)}`);
+  assert.equal(JSON.parse(readFileSync(join(open, 'config.json'), 'utf8')).train.forgetBias, 1);
+  const torch = await run('fb-pytorch', { forgetBias: 'pytorch' });
+  assert.ok(forgetSlice(torch).every((v) => Math.abs(v) <= 1 / Math.sqrt(8) + 1e-3), 'inside PyTorch\'s U(±1/√hidden)');
+  assert.equal(JSON.parse(readFileSync(join(torch, 'config.json'), 'utf8')).train.forgetBias, null);
+});
+
 test('same seed → bit-identical metrics and weights; another seed differs', async () => {
   const opts = smallTrain({ epochs: 2, dropout: 0.3, arch: 'gru' });
   const a = await trainRun({ dir: join(root, 'det-a'), train: opts, data: spec }, quiet);
@@ -172,6 +191,15 @@ test('a folder holding a different run, or foreign files, is refused with one li
     trainRun({ dir, train: smallTrain({ epochs: 5, lr: 0.03, embed: 16, hidden: 16 }), data: spec }, { ...quiet, resume: false }),
     (e: unknown) => e instanceof UserError && /already holds this run; pass --resume/.test(e.message),
   );
+  // the step schedule's default step size follows --epochs: extending such a run names the flag that keeps it
+  const stepDir = join(root, 'step-extend');
+  await trainRun({ dir: stepDir, train: smallTrain({ epochs: 1, schedule: 'step' }), data: spec }, quiet);
+  await assert.rejects(
+    trainRun({ dir: stepDir, train: smallTrain({ epochs: 6, schedule: 'step' }), data: spec }, quiet),
+    (e: unknown) => e instanceof UserError && /stepSize: 1 vs 2\) \(to extend it, pass --step-size 1\)/.test(e.message),
+  );
+  const extended = await trainRun({ dir: stepDir, train: smallTrain({ epochs: 2, schedule: 'step', stepSize: 1 }), data: spec }, quiet);
+  assert.equal(extended.epochsCompleted, 2);
   const foreign = join(root, 'foreign');
   mkdirSync(foreign);
   writeFileSync(join(foreign, 'notes.txt'), 'mine');

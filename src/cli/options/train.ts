@@ -30,6 +30,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--batch-size <n>', `examples per batch (default ${d.batchSize})`)
     .option('--embed <n>', `embedding size (default ${d.embed})`)
     .option('--embed-init-std <s>', `std of the embedding's initial N(0, s²) weights (default ${d.embedInitStd}; PyTorch's nn.Embedding: 1)`)
+    .option('--forget-bias <b>', `LSTM only: the forget gate's starting bias, or 'pytorch' for PyTorch's random U(±1/√hidden) (default ${d.forgetBias}, as Keras)`)
     .option('--hidden <n>', `hidden size of each recurrent layer (default ${d.hidden})`)
     .option('--layers <n>', `stacked recurrent layers (default ${d.layers})`)
     .option('--bidirectional', 'run each layer in both directions')
@@ -37,7 +38,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--pooling <how>', `sequence → vector: ${POOLINGS.join(' | ')} (default ${d.pooling})`)
     .option('--clip <norm>', 'clip the global gradient norm to this value; 0 = off (default 1)')
     .option('--schedule <kind>', `lr schedule per epoch: ${SCHEDULE_KINDS.join(' | ')} (default ${d.schedule})`)
-    .option('--step-size <n>', 'step schedule: epochs between lr cuts (default: a third of --epochs)')
+    .option('--step-size <n>', 'step schedule: epochs between lr cuts (default: a third of --epochs, rounded; 2 for 5)')
     .option('--gamma <g>', 'step / plateau schedule: lr multiplier per cut, in (0, 1) (default 0.1)')
     .option('--patience <n>', 'early stopping: stop after n epochs without a lower validation loss (default: off)')
     .option('--threads <n>', 'BLAS threads (default: RNNLAB_BLAS_THREADS or the BLAS library\'s own)');
