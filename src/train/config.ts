@@ -12,7 +12,7 @@ import { OPTIMIZER_DEFAULTS, validateOptions, type OptimizerName, type ResolvedO
 import type { ModelConfig } from '../nn/model.ts';
 import type { LoadOptions, PrepareOptions } from '../data/index.ts';
 import { UserError } from '../util/errors.ts';
-import { TRAIN_DEFAULTS, type TrainOptions } from './options.ts';
+import type { TrainOptions } from './options.ts';
 
 /** Plateau schedule: PyTorch's `patience` (bad epochs tolerated; the lr is cut after patience + 1 = 2 epochs in a row
  * without a lower validation loss). PyTorch's default 10 would never fire in the few epochs a CPU run gets. */
@@ -65,7 +65,7 @@ export function resolveTrain(o: TrainOptions): ResolvedTrain {
   return {
     arch: o.arch, optimizer: o.optimizer, optimizerOptions, epochs: o.epochs, batchSize: o.batchSize, embed: o.embed,
     embedInitStd: o.embedInitStd,
-    forgetBias: o.arch !== 'lstm' || o.forgetBias === 'pytorch' ? null : o.forgetBias ?? TRAIN_DEFAULTS.forgetBias,
+    forgetBias: o.arch !== 'lstm' || o.forgetBias === 'pytorch' ? null : o.forgetBias,
     hidden: o.hidden, layers: o.layers, bidirectional: o.bidirectional, dropout: o.dropout, pooling: o.pooling,
     clip: o.clip > 0 ? o.clip : null, schedule: { kind: o.schedule, options }, patience: o.patience ?? null, seed: o.seed,
     threads: o.threads ?? null,

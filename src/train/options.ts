@@ -96,10 +96,10 @@ export const trainOptionsSchema = z.object({
   batchSize: int('--batch-size', 1).default(TRAIN_DEFAULTS.batchSize),
   embed: int('--embed', 1).default(TRAIN_DEFAULTS.embed),
   embedInitStd: positive('--embed-init-std').default(TRAIN_DEFAULTS.embedInitStd),
-  /** LSTM only; 'pytorch' (or absent for rnn/gru) keeps PyTorch's random draw. */
+  /** LSTM only (resolved to null for rnn / gru); 'pytorch' keeps PyTorch's random draw. */
   forgetBias: z.union([z.literal('pytorch'), num('--forget-bias')], {
     error: (iss) => `--forget-bias must be a number or 'pytorch' (got ${JSON.stringify(iss.input)})`,
-  }).optional(),
+  }).default(TRAIN_DEFAULTS.forgetBias),
   hidden: int('--hidden', 1).default(TRAIN_DEFAULTS.hidden),
   layers: int('--layers', 1).default(TRAIN_DEFAULTS.layers),
   bidirectional: flag.default(TRAIN_DEFAULTS.bidirectional),
