@@ -21,10 +21,6 @@ export const HOMEWORK_OPTIMIZERS = ['adam'];
 export const HOMEWORK_LR: Record<string, number> = { rnn: 1e-7, gru: 1e-9, lstm: 1e-10 };
 
 /**
- * The homework's settings: the training part as an experiment config (option names are `rnnlab train`'s), and the
- * data part (max length 200) as data option values. Explicit command-line flags still override them.
- */
-/**
  * The homework's training settings shared by every cell. It used PyTorch's default init, so the embedding keeps
  * nn.Embedding's N(0, 1) (embedInitStd 1) and the LSTM its random forget-gate bias (forgetBias 'pytorch'), and a
  * constant learning rate.
@@ -33,6 +29,10 @@ export const HOMEWORK_TRAIN: Readonly<Record<string, number | string>> = {
   embed: 64, embedInitStd: 1, forgetBias: 'pytorch', schedule: 'constant', hidden: 8, layers: 25, batchSize: 1000, epochs: 5,
 };
 
+/**
+ * The homework's settings: the training part as an experiment config (option names are `rnnlab train`'s), and the
+ * data part (max length 200) as data option values. Explicit command-line flags still override them.
+ */
 export function homeworkPreset(): { config: ExperimentConfig; data: Record<string, unknown> } {
   return {
     config: {

@@ -149,8 +149,8 @@ export class RnnClassifier {
   private pendingBackward = false;
 
   /**
-   * `init.embedStd`: standard deviation of the embedding's N(0, s²) initial weights. 1 is PyTorch's nn.Embedding
-   * default and the default here; `rnnlab train` passes its own measured default (TRAIN_DEFAULTS.embedInitStd).
+   * `init` (see ModelInit) left empty gives PyTorch's initialisation; `rnnlab train` passes its own measured defaults
+   * (TRAIN_DEFAULTS.embedInitStd and .forgetBias).
    */
   constructor(config: ModelConfig, seed: number, init: ModelInit = {}) {
     validateModelConfig(config);

@@ -51,9 +51,9 @@ Resuming:
   that use them.
 
 --preset homework:
-  Replays the original homework with correct labels: embed 64 (PyTorch's N(0, 1) init), hidden 8, 25 layers,
+  Replays the original homework with correct labels: embed 64, hidden 8, 25 layers, PyTorch's initialisation,
   max length 200 (the first 200 tokens), batch 1000,
-  Adam with lr 1e-7 (RNN), 1e-9 (GRU), 1e-10 (LSTM), 5 epochs. Its report states what happens, next to what a
+  Adam with lr 1e-7 (RNN), 1e-9 (GRU), 1e-10 (LSTM) at a constant rate, 5 epochs. Its report states what happens, next to what a
   default-settings experiment on the same data reached when you pass that folder with --compare DIR.
 
 Parallel:
