@@ -14,7 +14,8 @@
  *  - test: the data set's own (IMDB, train/test folders), `test` (a second file or folder), or else a seeded,
  *    stratified TEST_FRACTION (0.2) of the data.
  *  - limit N: a seeded, stratified subset of N training and N test examples, taken before the val split.
- *  - val: a seeded, stratified `valSplit` (default 0.1) of the (limited) training data.
+ *  - val: `val` (a separate file or folder, read like `test`), or a seeded, stratified `valSplit` (default 0.1) of
+ *    the (limited) training data.
  * Labels: see labels.ts (IMDB neg = 0, pos = 1; otherwise numeric or code-point order).
  * Checks: sanity.ts's checkSplits runs on the result: a single-class (or empty train/test) split throws a
  * UserError; warnings (a class above 90 %, a missing class) are returned in `warnings`.
@@ -43,6 +44,11 @@ export interface LoadOptions {
   labelColumn?: string;
   /** Share of the training data held out for validation (default 0.1; 0 = no validation split). */
   valSplit?: number;
+  /**
+   * A separate validation file or folder (any format `dataset` accepts, except IMDB); then no share of the training
+   * data is held out, and valSplit must be 0 or absent.
+   */
+  val?: string;
   seed?: number;
   /** Use a stratified subset of at most `limit` training and `limit` test examples. */
   limit?: number;
@@ -177,9 +183,36 @@ export async function loadDataset(opts: LoadOptions = {}): Promise<LoadedData> {
     train = stratifiedSubset(train, opts.limit, epochSeed(seed, STREAM_LIMIT_TRAIN));
     test = stratifiedSubset(test, opts.limit, epochSeed(seed, STREAM_LIMIT_TEST));
   }
-  const [trainRest, val] = stratifiedSplit(train, valSplit, epochSeed(seed, STREAM_VAL));
+  let trainRest: Example[];
+  let val: Example[];
+  if (opts.val !== undefined) {
+    if (opts.valSplit !== undefined && opts.valSplit > 0) {
+      throw new UserError('give either --val (a validation file) or --val-split (a share of the training data), not both');
+    }
+    val = readSeparateSplit(opts.val, '--val', cols, labels);
+    trainRest = train;
+    description += `; val: ${opts.val}`;
+  } else {
+    [trainRest, val] = stratifiedSplit(train, valSplit, epochSeed(seed, STREAM_VAL));
+  }
   const data = { name, description, labels, train: trainRest, val, test, loadSeconds: 0, warnings: [] as string[] };
   data.warnings = checkSplits(data).warnings; // a single-class or empty split throws here, before any training
   data.loadSeconds = (performance.now() - t0) / 1000;
   return data;
+}
+
+/** A separate split (--val): a file or folder read like --test, its labels matched to the training labels by name. */
+function readSeparateSplit(path: string, flag: string, cols: ColumnOptions, labels: readonly string[]): Example[] {
+  mustExist(path, flag);
+  if (isDir(path) ? findImdbRoot(path) !== undefined : isArchive(path)) {
+    throw new UserError(`${flag} ${path} is an IMDB archive or folder; give a CSV, a JSONL file or a folder per class`);
+  }
+  const raw = readRaw(path, cols);
+  const rows = raw.test ? [...raw.train, ...raw.test] : raw.train;
+  const index = labelIndex([...labels]);
+  const unseen = rows.find((r) => !index.has(r.label));
+  if (unseen) {
+    throw new UserError(`${unseen.id}: label ${JSON.stringify(unseen.label)} (${flag} ${path}) never occurs in the training data (labels: ${labels.join(', ')}); fix the label or the files`);
+  }
+  return rows.map((r) => ({ text: r.text, label: index.get(r.label)!, id: r.id }));
 }

@@ -31,9 +31,14 @@ export function threadsPerWorker(cores: number, workers: number): number {
   return Math.max(1, Math.floor(cores / Math.max(1, workers)));
 }
 
-const DEFAULT_WORKER = fileURLToPath(new URL('./cell-worker.ts', import.meta.url));
-// `--import tsx` would resolve from the current directory; resolving here finds the tsx that rnnlab itself uses.
-const TSX_LOADER = import.meta.resolve('tsx');
+// Run from the sources (tsx) the worker is cell-worker.ts; compiled (dist/) it is cell-worker.js and needs no tsx.
+const DEFAULT_WORKER = fileURLToPath(new URL(
+  import.meta.url.endsWith('.ts') ? './cell-worker.ts' : './cell-worker.js', import.meta.url));
+
+/** node options for a worker script: a .ts one needs tsx, resolved here (not from the current directory). */
+function workerExecArgv(script: string): string[] {
+  return script.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
+}
 
 interface Slot {
   child: ChildProcess;
@@ -74,7 +79,7 @@ export function runInWorkers(jobs: CellJob[], opts: PoolOptions): Promise<void> 
 
     const spawnSlot = (): void => {
       const child = fork(script, [], {
-        execArgv: ['--import', TSX_LOADER],
+        execArgv: workerExecArgv(script),
         env: { ...process.env, RNNLAB_BLAS_THREADS: String(opts.threadsPerWorker) },
         // the child's stdout carries nothing (epoch lines come over IPC); stderr passes warnings through
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -36,6 +36,13 @@ export interface ExperimentRequest {
   title: string;
   /** extra notes for results.json, computed from the results so far (e.g. the homework preset's) */
   notes?: (results: Results) => string[];
+  /** Stops the grid after the current batch (the cells stay resumable), as Ctrl-C does. */
+  signal?: AbortSignal;
+  /**
+   * Also stop on SIGINT / SIGTERM (the CLI sets it). Off by default: a library call must not take over the
+   * process's signals.
+   */
+  handleSignals?: boolean;
   /** stdout / stderr (tests pass their own) */
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WriteStream;
@@ -145,8 +152,13 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
       progress.line(`${sig}: stopping after the current batch; run the same command again to resume`);
       abort.abort();
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    if (req.handleSignals) {
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    }
+    const onCallerAbort = (): void => abort.abort();
+    if (req.signal?.aborted) abort.abort();
+    else req.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
     const epochsOf = new Map(req.cells.map((c) => [c.name, c.train.epochs]));
     const onDone = async (o: CellOutcome): Promise<void> => {
@@ -190,6 +202,7 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      req.signal?.removeEventListener('abort', onCallerAbort);
       progress.stop();
     }
 
@@ -212,7 +225,7 @@ export function reportSettings(settings: ExperimentSettings, data: DataSpec): Re
     dataset: data.load.dataset,
     ...(data.load.limit !== undefined ? { limit: data.load.limit } : {}),
     ...(data.load.test !== undefined ? { test: data.load.test } : {}),
-    valSplit: data.load.valSplit,
+    ...(data.load.val !== undefined ? { val: data.load.val } : { valSplit: data.load.valSplit }),
     vocabSize: data.prepare.maxSize,
     minFreq: data.prepare.minFreq,
     maxLen: data.prepare.maxLen,

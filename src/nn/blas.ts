@@ -9,9 +9,12 @@
  * Backend, chosen lazily on the first call (or by blasInfo/setBlasThreads):
  *   1. env RNNLAB_BLAS: a path to a shared library exporting cblas_sgemm (an unloadable path is a UserError), or
  *      `typescript` to force the pure-TypeScript GEMM (no warning; used by tests and for comparisons);
- *   2. OpenBLAS: libopenblas.so.0, then libopenblas.so (libopenblas.dylib on macOS);
- *   3. a generic CBLAS: libcblas.so.3, then libblas.so.3 (Debian's libblas3 alternatives also export cblas_*);
+ *   2. OpenBLAS: libopenblas.so.0, then libopenblas.so; on macOS libopenblas.dylib on the loader's path, then
+ *      Homebrew's (/opt/homebrew, /usr/local) and MacPorts' paths; on Windows libopenblas.dll, then openblas.dll (the
+ *      OpenBLAS release zip names it the first, vcpkg the second), found by LoadLibrary's search, PATH included;
+ *   3. a generic CBLAS (Linux): libcblas.so.3, then libblas.so.3 (Debian's libblas3 alternatives export cblas_*);
  *   4. Apple Accelerate on macOS;
+ *   The macOS and Windows paths are reviewed against the platforms' loader documentation but untested (README).
  *   5. otherwise the TypeScript GEMM (src/nn/blas/typescript.ts), with one warning on stderr.
  * Threads: env RNNLAB_BLAS_THREADS (or setBlasThreads) sets the most OpenBLAS threads a product may use (default: the
  * library's own, i.e. the cores); products below PARALLEL_MIN_WORK run on one thread. Other backends report theirs.
@@ -53,12 +56,15 @@ interface Active {
  * session): 2^20, which lets the 64×512×128 per-step products (4.2M) use both cores, gave 202–224 ms/step against
  * 223–256 ms with 2^24 (one thread for them); W2's 1000×32×8 per-step products (256k) stay on one thread.
  */
-const PARALLEL_MIN_WORK = parallelMinWork();
+const PARALLEL_MIN_WORK = 1 << 20;
 
-/** PARALLEL_MIN_WORK, or env RNNLAB_BLAS_PARALLEL_MIN (multiply-adds) for measuring other thresholds. */
+/**
+ * PARALLEL_MIN_WORK, or env RNNLAB_BLAS_PARALLEL_MIN (multiply-adds) for measuring other thresholds. Read when the
+ * backend is chosen (first sgemm / blasInfo), never at import: importing rnnlab must not throw on the environment.
+ */
 function parallelMinWork(): number {
   const raw = process.env.RNNLAB_BLAS_PARALLEL_MIN;
-  if (raw === undefined || raw === '') return 1 << 20;
+  if (raw === undefined || raw === '') return PARALLEL_MIN_WORK;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) {
     throw new UserError(`RNNLAB_BLAS_PARALLEL_MIN must be a whole number of multiply-adds, got '${raw}'; unset it`);
@@ -70,8 +76,8 @@ let active: Active | null = null;
 
 const FALLBACK_WARNING =
   'rnnlab: warning: no BLAS library found (tried OpenBLAS, libcblas, Accelerate); using the pure-TypeScript GEMM, ' +
-  'training will be much slower. Install OpenBLAS (Debian/Ubuntu: sudo apt-get install libopenblas0-pthread) or ' +
-  'set RNNLAB_BLAS=/path/to/libopenblas.so.\n';
+  'training will be much slower. Install OpenBLAS (Debian/Ubuntu: sudo apt-get install libopenblas0-pthread; ' +
+  'macOS: brew install openblas; Windows: put libopenblas.dll on PATH) or set RNNLAB_BLAS=/path/to/the/library.\n';
 
 function linuxCandidates(): string[] {
   return ['libopenblas.so.0', 'libopenblas.so', 'libcblas.so.3', 'libblas.so.3'];
@@ -82,8 +88,19 @@ function macCandidates(): string[] {
     'libopenblas.dylib',
     '/opt/homebrew/opt/openblas/lib/libopenblas.dylib',
     '/usr/local/opt/openblas/lib/libopenblas.dylib',
+    '/opt/local/lib/libopenblas.dylib', // MacPorts
     '/System/Library/Frameworks/Accelerate.framework/Accelerate',
   ];
+}
+
+function windowsCandidates(): string[] {
+  return ['libopenblas.dll', 'openblas.dll'];
+}
+
+function platformCandidates(): string[] {
+  if (process.platform === 'darwin') return macCandidates();
+  if (process.platform === 'win32') return windowsCandidates();
+  return linuxCandidates();
 }
 
 function envThreads(): number | undefined {
@@ -97,6 +114,7 @@ function envThreads(): number | undefined {
 }
 
 function makeActive(native: NativeBlas): Active {
+  const parallelMin = parallelMinWork();
   const info: BlasInfo = { backend: native.backend, path: native.path, threads: 1 };
   if (native.config) info.detail = native.config;
   const nativeGemm = native.sgemm;
@@ -110,7 +128,7 @@ function makeActive(native: NativeBlas): Active {
     if (setThreads) {
       // Only the big products are worth a second thread: the per-time-step ones are too short to split, and
       // OpenBLAS's helper thread would only spin against our own element-wise work.
-      const want = work >= PARALLEL_MIN_WORK ? info.threads : 1;
+      const want = work >= parallelMin ? info.threads : 1;
       if (want !== act.threadsInEffect) {
         setThreads(want);
         act.threadsInEffect = want;
@@ -144,7 +162,7 @@ function resolveBackend(): Active {
       chosen = makeActive(native);
     }
   } else {
-    const candidates = process.platform === 'darwin' ? macCandidates() : linuxCandidates();
+    const candidates = platformCandidates();
     for (const name of candidates) {
       const native = openNativeBlas(name);
       if (native) {

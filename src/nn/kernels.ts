@@ -19,10 +19,21 @@ const ALIGN = 16; // v128 alignment
 const RESERVED = 1024; // offset 0 means "no buffer" to the kernels
 
 const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-const wasmModule = new WebAssembly.Module(readFileSync(new URL('./kernels/kernels.wasm', import.meta.url)));
-const exports = new WebAssembly.Instance(wasmModule, {
-  env: { memory, abort: () => { throw new Error('wasm kernel abort'); } },
-}).exports as unknown as WasmExports;
+
+/**
+ * The kernel module is read and compiled on first use, not at import, so that importing rnnlab (as a library, or a
+ * CLI command that never trains) costs nothing. kernels.wasm sits next to this file in src/ and in dist/.
+ */
+let instance: WasmExports | null = null;
+function wasm(): WasmExports {
+  if (instance === null) {
+    const wasmModule = new WebAssembly.Module(readFileSync(new URL('./kernels/kernels.wasm', import.meta.url)));
+    instance = new WebAssembly.Instance(wasmModule, {
+      env: { memory, abort: () => { throw new Error('wasm kernel abort'); } },
+    }).exports as unknown as WasmExports;
+  }
+  return instance;
+}
 
 interface WasmExports {
   lstm_forward(g: number, cPrev: number, c: number, out: number, ld: number, n: number, mPrev: number, H: number): void;
@@ -144,63 +155,63 @@ function optPtr(view: Float32Array | null): number {
 type F = Float32Array;
 
 export function lstmForward(g: F, cPrev: F, c: F, out: F, ld: number, n: number, mPrev: number, H: number): void {
-  exports.lstm_forward(ptr(g), ptr(cPrev), ptr(c), ptr(out), ld, n, mPrev, H);
+  wasm().lstm_forward(ptr(g), ptr(cPrev), ptr(c), ptr(out), ld, n, mPrev, H);
 }
 export function lstmBackward(g: F, c: F, cPrev: F, dOut: F, ld: number, dhRec: F, dcRec: F,
   n: number, valid: number, mPrev: number, H: number): void {
-  exports.lstm_backward(ptr(g), ptr(c), ptr(cPrev), ptr(dOut), ld, ptr(dhRec), ptr(dcRec), n, valid, mPrev, H);
+  wasm().lstm_backward(ptr(g), ptr(c), ptr(cPrev), ptr(dOut), ld, ptr(dhRec), ptr(dcRec), n, valid, mPrev, H);
 }
 export function gruForward(g: F, sc: F, bhn: F, hp: F, hn: F, out: F, ld: number, n: number, mPrev: number, H: number): void {
-  exports.gru_forward(ptr(g), ptr(sc), ptr(bhn), ptr(hp), ptr(hn), ptr(out), ld, n, mPrev, H);
+  wasm().gru_forward(ptr(g), ptr(sc), ptr(bhn), ptr(hp), ptr(hn), ptr(out), ld, n, mPrev, H);
 }
 export function gruBackward(g: F, hn: F, hp: F, dOut: F, ld: number, dhRec: F, n: number, valid: number, H: number): void {
-  exports.gru_backward(ptr(g), ptr(hn), ptr(hp), ptr(dOut), ld, ptr(dhRec), n, valid, H);
+  wasm().gru_backward(ptr(g), ptr(hn), ptr(hp), ptr(dOut), ld, ptr(dhRec), n, valid, H);
 }
 export function rnnForward(g: F, out: F, ld: number, n: number, H: number): void {
-  exports.rnn_forward(ptr(g), ptr(out), ld, n, H);
+  wasm().rnn_forward(ptr(g), ptr(out), ld, n, H);
 }
 export function rnnBackward(g: F, dOut: F, ld: number, dhRec: F, n: number, valid: number, H: number): void {
-  exports.rnn_backward(ptr(g), ptr(dOut), ld, ptr(dhRec), n, valid, H);
+  wasm().rnn_backward(ptr(g), ptr(dOut), ld, ptr(dhRec), n, valid, H);
 }
 /** dst[r,:] = row for r < rows. */
 export function fillRows(dst: F, row: F, rows: number, cols: number): void {
-  exports.fill_rows(ptr(dst), ptr(row), rows, cols);
+  wasm().fill_rows(ptr(dst), ptr(row), rows, cols);
 }
 /** dst[r,:] = src[r*ld …+cols) for r < rows. */
 export function copyRows(dst: F, src: F, ld: number, rows: number, cols: number): void {
-  exports.copy_rows(ptr(dst), ptr(src), ld, rows, cols);
+  wasm().copy_rows(ptr(dst), ptr(src), ld, rows, cols);
 }
 /** db[j] += Σ_r src[r*ld + j] for j < cols. */
 export function addColSums(db: F, src: F, rows: number, cols: number, ld: number): void {
-  exports.add_col_sums(ptr(db), ptr(src), rows, cols, ld);
+  wasm().add_col_sums(ptr(db), ptr(src), rows, cols, ld);
 }
 /** out[r,:] = weight[ids[r],:] for r < n (ids must be valid rows). */
 export function gatherRows(out: F, weight: F, ids: Int32Array, n: number, E: number): void {
-  exports.gather_rows(ptr(out), ptr(weight), ptr(ids), n, E);
+  wasm().gather_rows(ptr(out), ptr(weight), ptr(ids), n, E);
 }
 /** dW[ids[r],:] += dOut[r,:] for r < n. */
 export function scatterAddRows(dW: F, dOut: F, ids: Int32Array, n: number, E: number): void {
-  exports.scatter_add_rows(ptr(dW), ptr(dOut), ptr(ids), n, E);
+  wasm().scatter_add_rows(ptr(dW), ptr(dOut), ptr(ids), n, E);
 }
 /** The kernels' tanh approximation, one value (for tests). */
 export function kernelTanh(x: number): number {
-  return exports.tanh_f32(x);
+  return wasm().tanh_f32(x);
 }
 
 // ---- optimizer updates (formulas: src/optim/*.ts; scalars must already be rounded to float32 where PyTorch does)
 export function adamUpdate(data: F, grad: F, m: F, v: F, decay: number, l2: number, b1: number, c1: number,
   b2: number, c2: number, stepSize: number, bc2Sqrt: number, eps: number): void {
-  exports.adam_update(ptr(data), ptr(grad), ptr(m), ptr(v), data.length, decay, l2, b1, c1, b2, c2, stepSize, bc2Sqrt, eps);
+  wasm().adam_update(ptr(data), ptr(grad), ptr(m), ptr(v), data.length, decay, l2, b1, c1, b2, c2, stepSize, bc2Sqrt, eps);
 }
 export function sgdUpdate(data: F, grad: F, buf: F | null, lr: number, wd: number, mu: number, first: boolean,
   nesterov: boolean): void {
-  exports.sgd_update(ptr(data), ptr(grad), optPtr(buf), data.length, lr, wd, mu, first ? 1 : 0, nesterov ? 1 : 0);
+  wasm().sgd_update(ptr(data), ptr(grad), optPtr(buf), data.length, lr, wd, mu, first ? 1 : 0, nesterov ? 1 : 0);
 }
 export function adadeltaUpdate(data: F, grad: F, s: F, a: F, lr: number, wd: number, rho: number, c: number,
   eps: number): void {
-  exports.adadelta_update(ptr(data), ptr(grad), ptr(s), ptr(a), data.length, lr, wd, rho, c, eps);
+  wasm().adadelta_update(ptr(data), ptr(grad), ptr(s), ptr(a), data.length, lr, wd, rho, c, eps);
 }
 export function rmspropUpdate(data: F, grad: F, s: F, b: F | null, lr: number, wd: number, alpha: number, c: number,
   eps: number, mu: number): void {
-  exports.rmsprop_update(ptr(data), ptr(grad), ptr(s), optPtr(b), data.length, lr, wd, alpha, c, eps, mu);
+  wasm().rmsprop_update(ptr(data), ptr(grad), ptr(s), optPtr(b), data.length, lr, wd, alpha, c, eps, mu);
 }

@@ -8,6 +8,13 @@
  *   loss = logsumexp(x) − x_y                            (max subtracted first)
  *   dloss/dx_c = softmax(x)_c − [c = y]
  * Both are averaged over the batch (PyTorch reduction='mean'), so the gradients are divided by the batch size.
+ *
+ * Class weights w (optional, one per class; `balancedClassWeights` makes them), with PyTorch's semantics:
+ *   binary       loss = mean_b w[y_b]·bce_b, dloss/dx_b = w[y_b]·(σ(x_b) − y_b)/B. With w = [1, p] this is
+ *                BCEWithLogitsLoss(pos_weight=p) (Keras' class_weight={0: 1, 1: p} gives the same).
+ *   multi-class  loss = Σ_b w[y_b]·ce_b / Σ_b w[y_b] (CrossEntropyLoss(weight=w), a weighted mean),
+ *                dloss/dx_bc = w[y_b]·(softmax(x_b)_c − [c = y_b]) / Σ_b w[y_b].
+ * Checked against PyTorch 1.13: fixtures/class-weights.json (scripts/torch-ref-class-weights.py).
  */
 import { UserError } from '../util/errors.ts';
 
@@ -20,8 +27,10 @@ export interface LossResult {
 
 export function classificationLoss(
   logits: Float32Array, labels: Int32Array, size: number, numClasses: number, dLogits?: Float32Array,
+  classWeights?: readonly number[] | null,
 ): LossResult {
   if (!(size >= 1)) throw new UserError(`empty batch (size ${size}); give at least one example`);
+  if (classWeights) return weightedLoss(logits, labels, size, numClasses, classWeights, dLogits);
   let total = 0;
   let correct = 0;
   const inv = 1 / size;
@@ -60,6 +69,74 @@ export function classificationLoss(
     throw new UserError('the loss is not finite (the model diverged); lower the learning rate or clip gradients');
   }
   return { loss, correct };
+}
+
+/** The class-weighted loss (see the header); kept apart so the unweighted path stays as it was. */
+function weightedLoss(
+  logits: Float32Array, labels: Int32Array, size: number, numClasses: number, w: readonly number[],
+  dLogits?: Float32Array,
+): LossResult {
+  if (w.length !== numClasses || w.some((v) => !(v > 0 && Number.isFinite(v)))) {
+    throw new UserError(`class weights must be ${numClasses} positive numbers, got [${w.join(', ')}]`);
+  }
+  let total = 0;
+  let correct = 0;
+  if (numClasses === 2) {
+    const inv = 1 / size;
+    for (let b = 0; b < size; b++) {
+      const y = checkLabel(labels[b]!, b, numClasses);
+      const x = logits[b]!;
+      const wy = w[y]!;
+      total += wy * (Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x))));
+      if ((x > 0 ? 1 : 0) === y) correct++;
+      if (dLogits) dLogits[b] = wy * (sigmoid(x) - y) * inv;
+    }
+    total *= inv;
+  } else {
+    const C = numClasses;
+    let wSum = 0;
+    for (let b = 0; b < size; b++) wSum += w[checkLabel(labels[b]!, b, C)]!;
+    const inv = 1 / wSum;
+    for (let b = 0; b < size; b++) {
+      const y = labels[b]!;
+      const wy = w[y]!;
+      const base = b * C;
+      let max = -Infinity;
+      let arg = 0;
+      for (let c = 0; c < C; c++) {
+        const v = logits[base + c]!;
+        if (v > max) { max = v; arg = c; }
+      }
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += Math.exp(logits[base + c]! - max);
+      total += wy * (Math.log(sum) + max - logits[base + y]!);
+      if (arg === y) correct++;
+      if (dLogits) {
+        for (let c = 0; c < C; c++) {
+          dLogits[base + c] = wy * (Math.exp(logits[base + c]! - max) / sum - (c === y ? 1 : 0)) * inv;
+        }
+      }
+    }
+    total *= inv;
+  }
+  if (!Number.isFinite(total)) {
+    throw new UserError('the loss is not finite (the model diverged); lower the learning rate or clip gradients');
+  }
+  return { loss: total, correct };
+}
+
+/**
+ * 'balanced' class weights from the training set's class counts. Two classes: [1, n₀/n₁], PyTorch's recommended
+ * pos_weight (negatives / positives). More: n / (C · n_c), sklearn's and Keras' 'balanced' (under CrossEntropyLoss's
+ * weighted mean only their ratios matter). A class with no examples gets weight 1 (it never occurs in a batch).
+ */
+export function balancedClassWeights(counts: readonly number[]): number[] {
+  if (counts.length === 2) {
+    const [n0, n1] = counts as [number, number];
+    return [1, n0 > 0 && n1 > 0 ? n0 / n1 : 1];
+  }
+  const n = counts.reduce((a, b) => a + b, 0);
+  return counts.map((c) => (c > 0 ? n / (counts.length * c) : 1));
 }
 
 /** Class probabilities [size * numClasses] from logits (binary: one logit → [1 − σ(x), σ(x)]). */

@@ -40,6 +40,11 @@ export interface ResolvedTrain {
   patience: number | null;
   seed: number;
   threads: number | null;
+  /** Training-loss class weights: 'balanced' from the training split's counts (the numbers: RunConfig.classWeights). */
+  classWeights: 'none' | 'balanced';
+  /** Pretrained word vectors the embedding starts from (a path), or null. */
+  embeddings: string | null;
+  freezeEmbeddings: boolean;
 }
 
 /** The data a run trains on, as plain JSON (recorded in config.json, compared on resume). */
@@ -68,7 +73,8 @@ export function resolveTrain(o: TrainOptions): ResolvedTrain {
     forgetBias: o.arch !== 'lstm' || o.forgetBias === 'pytorch' ? null : o.forgetBias,
     hidden: o.hidden, layers: o.layers, bidirectional: o.bidirectional, dropout: o.dropout, pooling: o.pooling,
     clip: o.clip > 0 ? o.clip : null, schedule: { kind: o.schedule, options }, patience: o.patience ?? null, seed: o.seed,
-    threads: o.threads ?? null,
+    threads: o.threads ?? null, classWeights: o.classWeights ?? 'none', embeddings: o.embeddings ?? null,
+    freezeEmbeddings: o.freezeEmbeddings ?? false,
   };
 }
 
@@ -104,11 +110,20 @@ export interface RunConfig {
   seed: number;
   /** BLAS backend and thread count the run started with */
   blas: { backend: string; threads: number };
+  /** The training loss's weight per class (--class-weights balanced); absent: unweighted. */
+  classWeights?: number[];
+  /** --embeddings: the file, its dimension, and how much of the vocabulary it covered. */
+  embeddings?: { path: string; dim: number; format: string; found: number; vocabSize: number; coverage: number; tokenCoverage: number; frozen: boolean };
 }
 
 /** What decides a run's numbers (the model follows from train + data), as a plain object to compare. */
 export function runIdentity(train: ResolvedTrain, data: DataSpec): { train: Omit<ResolvedTrain, 'epochs' | 'threads'>; data: DataSpec } {
   const { epochs: _e, threads: _t, ...rest } = train;
+  // Options added after runs were recorded count only when set, so older run folders keep their identity.
+  const optional = rest as Partial<ResolvedTrain>;
+  if (optional.classWeights === 'none') delete optional.classWeights;
+  if (optional.embeddings === null) delete optional.embeddings;
+  if (optional.freezeEmbeddings === false) delete optional.freezeEmbeddings;
   return JSON.parse(canonical({ train: rest, data })) as ReturnType<typeof runIdentity>;
 }
 

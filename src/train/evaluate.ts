@@ -22,11 +22,12 @@ export interface BatchLoss {
  */
 export function batchLoss(
   logits: Float32Array, labels: Int32Array, size: number, numClasses: number, dLogits?: Float32Array,
+  classWeights?: readonly number[] | null,
 ): BatchLoss {
   const outDim = numClasses === 2 ? 1 : numClasses;
   for (let i = 0; i < size * outDim; i++) if (!Number.isFinite(logits[i]!)) return { loss: NaN, correct: 0 };
   try {
-    return classificationLoss(logits, labels, size, numClasses, dLogits);
+    return classificationLoss(logits, labels, size, numClasses, dLogits, classWeights);
   } catch (e) {
     if (e instanceof Error && /not finite/.test(e.message)) return { loss: Infinity, correct: 0 };
     throw e;

@@ -15,6 +15,7 @@ import type { Arch, Pooling } from '../nn/model.ts';
 
 export const ARCHS = ['rnn', 'gru', 'lstm'] as const satisfies readonly Arch[];
 export const POOLINGS = ['last', 'mean', 'max'] as const satisfies readonly Pooling[];
+export const CLASS_WEIGHTS = ['none', 'balanced'] as const;
 
 /** Defaults of `rnnlab train` (lr: the optimizer's own default, see OPTIMIZER_DEFAULTS). */
 export const TRAIN_DEFAULTS = {
@@ -65,6 +66,7 @@ export const TRAIN_FLAGS: Record<string, string> = {
   epochs: '--epochs', batchSize: '--batch-size', embed: '--embed', embedInitStd: '--embed-init-std', forgetBias: '--forget-bias', hidden: '--hidden', layers: '--layers',
   bidirectional: '--bidirectional', dropout: '--dropout', pooling: '--pooling', clip: '--clip', schedule: '--schedule',
   stepSize: '--step-size', gamma: '--gamma', patience: '--patience', seed: '--seed', threads: '--threads',
+  classWeights: '--class-weights', embeddings: '--embeddings', freezeEmbeddings: '--freeze-embeddings',
 };
 
 const oneOf = <T extends string>(flag: string, values: readonly T[]) =>
@@ -119,6 +121,13 @@ export const trainOptionsSchema = z.object({
   seed: int('--seed', 0).pipe(z.number().max(0xffffffff, { error: '--seed must be < 2^32' })).default(TRAIN_DEFAULTS.seed),
   /** BLAS threads; absent = the BLAS default (env RNNLAB_BLAS_THREADS or the library's). */
   threads: int('--threads', 1).optional(),
+  // The three below have no zod default, so settings recorded before they existed (experiment.json) compare equal.
+  /** Weights of the training loss per class: absent / 'none', or 'balanced' from the training split's counts (nn/loss.ts). */
+  classWeights: oneOf('--class-weights', CLASS_WEIGHTS).optional(),
+  /** Pretrained word vectors (GloVe / word2vec / fastText text format, maybe gzipped) for the embedding rows. */
+  embeddings: z.string({ error: '--embeddings must be a file path' }).min(1, { error: '--embeddings needs a file path' }).optional(),
+  /** Keep the embedding weights fixed during training (most useful with --embeddings). */
+  freezeEmbeddings: flag.optional(),
 });
 
 export type TrainOptions = z.infer<typeof trainOptionsSchema>;

@@ -16,6 +16,8 @@ import {
   checkSplits, DEFAULT_TRUNCATE, loadDataset, majorityBaseline, prepareSplits, type DataProgress, type PreparedData,
 } from '../data/index.ts';
 import { RnnClassifier } from '../nn/model.ts';
+import { balancedClassWeights } from '../nn/loss.ts';
+import { applyEmbeddings, trainableParams } from './embeddings.ts';
 import { loadSafetensors } from '../nn/safetensors.ts';
 import { setBlasThreads, blasInfo } from '../nn/blas.ts';
 import { createOptimizer, createScheduler } from '../optim/index.ts';
@@ -170,7 +172,12 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
   if (train.threads !== null) setBlasThreads(train.threads);
   const mc = modelConfig(train, ds.prepared.vocab.size, numClasses);
   const model = new RnnClassifier(mc, train.seed, { embedStd: train.embedInitStd, forgetBias: train.forgetBias ?? undefined });
-  const optimizer = createOptimizer(train.optimizer, model.params, train.optimizerOptions);
+  // Pretrained vectors replace the random rows they cover (a fresh start only: a resumed run has its weights).
+  const embeddings = resumeFrom ? resumeFrom.embeddings : await applyEmbeddings(model, train, ds.prepared, log);
+  const trainable = trainableParams(model, train);
+  const classWeights = train.classWeights === 'balanced' ? balancedClassWeights(ds.counts.train) : null;
+  if (classWeights && !resumeFrom) log(`class weights (balanced): ${ds.labels.map((l, i) => `${l} ${classWeights[i]!.toFixed(4)}`).join(', ')}`);
+  const optimizer = createOptimizer(train.optimizer, trainable, train.optimizerOptions);
   const scheduler = createScheduler(train.schedule.kind, optimizer, train.schedule.options);
   // Dropout masks get their own stream, independent of the init stream and of the data order.
   const rng = new Rng((train.seed ^ 0x5eed_d20b) >>> 0);
@@ -194,6 +201,8 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
     labels: ds.labels, tokenizer: 'basic_english', vocabSize: ds.prepared.vocab.size,
     maxLen: ds.prepared.train.maxLen, truncate: req.data.prepare.truncate ?? DEFAULT_TRUNCATE, seed: train.seed,
     blas: { backend: blas.backend, threads: blas.threads },
+    ...(classWeights ? { classWeights } : {}),
+    ...(embeddings ? { embeddings } : {}),
   };
 
   let state = freshState();
@@ -224,6 +233,7 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
     end = await trainLoop({
       dir, model, optimizer, scheduler, rng, data: ds.prepared, numClasses, train, log,
       bar: new EpochBar(hooks.progress ?? Boolean(process.stderr.isTTY)), onEpoch: hooks.onEpoch, signal: hooks.signal,
+      classWeights, trainable,
     }, state);
   } catch (e) {
     const reason = oneLine(e);

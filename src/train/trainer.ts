@@ -19,6 +19,7 @@
  */
 import { batchCount, epochBatches, type PreparedData } from '../data/index.ts';
 import type { RnnClassifier } from '../nn/model.ts';
+import type { Param } from '../nn/param.ts';
 import { clipGradNorm, type Optimizer, type Scheduler } from '../optim/index.ts';
 import { UserError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
@@ -41,6 +42,10 @@ export interface LoopContext {
   log: Logger;
   bar: EpochBar;
   onEpoch?: (record: EpochRecord) => void;
+  /** --class-weights: one weight per class for the training loss (validation and test losses stay unweighted). */
+  classWeights?: number[] | null;
+  /** The parameters the optimizer updates (all but a frozen embedding); gradient clipping measures only these. */
+  trainable?: Param[];
   /** Checked between batches and epochs: stop without finishing (the last checkpoint stays valid). */
   signal?: AbortSignal;
 }
@@ -155,12 +160,12 @@ async function fitEpoch(ctx: LoopContext, epoch: number): Promise<EpochFit | Sto
       model.zeroGrad();
       const logits = model.forward(batch, true, ctx.rng);
       const dLogits = dLogitsBuf.subarray(0, batch.size * outDim);
-      const r = batchLoss(logits, batch.labels, batch.size, numClasses, dLogits);
+      const r = batchLoss(logits, batch.labels, batch.size, numClasses, dLogits, ctx.classWeights);
       if (!Number.isFinite(r.loss)) return diverged(ctx, epoch, step, `the loss is ${r.loss}`, lastFinite);
       model.backward(dLogits);
       if (train.clip !== null) {
         try {
-          clipGradNorm(model.params, train.clip);
+          clipGradNorm(ctx.trainable ?? model.params, train.clip);
         } catch (e) {
           if (e instanceof UserError) return diverged(ctx, epoch, step, 'the gradient norm is not finite', r.loss);
           throw e;

@@ -130,13 +130,14 @@ export function register(program: Command): void {
 
     // ---- data (shared) and per-cell training options ----
     const { train: base, data } = parseTrainCli(raw);
-    if (!(data.load.valSplit! > 0)) {
-      throw new UserError('--val-split must be > 0 for an experiment: the best runs are chosen by validation accuracy');
+    if (!(data.load.valSplit! > 0) && data.load.val === undefined) {
+      throw new UserError('--val-split must be > 0 (or give --val) for an experiment: the best runs are chosen by validation accuracy');
     }
     const cliTrain: Record<string, unknown> = {};
     for (const key of Object.keys(TRAIN_FLAGS)) {
       if (!NOT_PER_CELL.has(key) && raw[key] !== undefined && given(key)) cliTrain[key] = raw[key];
     }
+    if (cliTrain.embeddings !== undefined && cliTrain.embed === undefined) cliTrain.embed = String(base.embed); // the file's
     const config: { source: string; config: ExperimentConfig } | null = raw.config !== undefined
       ? { source: `config file ${raw.config}`, config: readExperimentConfig(String(raw.config)) }
       : null;
@@ -160,7 +161,7 @@ export function register(program: Command): void {
       : undefined;
 
     const summary = await runExperiment({
-      out, cells, settings, data, workers, force: raw.force === true, title, notes,
+      out, cells, settings, data, workers, force: raw.force === true, title, notes, handleSignals: true,
     });
 
     // ---- what happened ----

@@ -11,6 +11,7 @@ import { DEFAULT_TRUNCATE, type LoadOptions, type PrepareOptions, type DataProgr
 export const dataOptionsSchema = z.object({
   dataset: z.string().min(1).default('imdb'),
   test: z.string().min(1).optional(),
+  val: z.string().min(1).optional(),
   textColumn: z.string().min(1).default('text'),
   labelColumn: z.string().min(1).default('label'),
   valSplit: z.coerce.number().min(0).lt(1).default(0.1),
@@ -29,9 +30,10 @@ export function addDataOptions(cmd: Command, opts: { seed?: boolean } = {}): Com
   cmd
     .option('--dataset <imdb|path>', "'imdb' (downloaded/cached; env RNNLAB_IMDB=path overrides) or a path: IMDB .tar.gz or folder, CSV, JSONL, or a folder with one sub-folder per class", 'imdb')
     .option('--test <path>', 'separate test file/folder (default: the data set\'s own test split, else a seeded stratified 20 %)')
+    .option('--val <path>', 'separate validation file/folder, read like --test (default: a --val-split share of the training data)')
     .option('--text-column <name>', 'CSV column / JSON field holding the text', 'text')
     .option('--label-column <name>', 'CSV column / JSON field holding the label', 'label')
-    .option('--val-split <fraction>', 'share of the training data held out for validation (seeded, stratified)', '0.1')
+    .option('--val-split <fraction>', 'share of the training data held out for validation (seeded, stratified; unused with --val)', '0.1')
     .option('--limit <n>', 'use a stratified subset of n training and n test examples (before the val split)')
     .option('--vocab-size <n>', 'maximum vocabulary size, counting <pad> and <unk>', '25000')
     .option('--min-freq <n>', 'minimum training-set count for a token to enter the vocabulary', '1')
@@ -42,7 +44,7 @@ export function addDataOptions(cmd: Command, opts: { seed?: boolean } = {}): Com
 }
 
 const FLAG: Record<string, string> = {
-  dataset: '--dataset', test: '--test', textColumn: '--text-column', labelColumn: '--label-column', valSplit: '--val-split',
+  dataset: '--dataset', test: '--test', val: '--val', textColumn: '--text-column', labelColumn: '--label-column', valSplit: '--val-split',
   limit: '--limit', vocabSize: '--vocab-size', minFreq: '--min-freq', maxLen: '--max-len', truncate: '--truncate', seed: '--seed',
 };
 
@@ -63,7 +65,7 @@ export function parseDataOptions(raw: Record<string, unknown>): DataOptions {
 export function toLoadOptions(o: DataOptions, onProgress?: (p: DataProgress) => void): LoadOptions {
   return {
     dataset: o.dataset, test: o.test, textColumn: o.textColumn, labelColumn: o.labelColumn,
-    valSplit: o.valSplit, seed: o.seed, limit: o.limit, onProgress,
+    ...(o.val !== undefined ? { val: o.val, valSplit: 0 } : { valSplit: o.valSplit }), seed: o.seed, limit: o.limit, onProgress,
   };
 }
 

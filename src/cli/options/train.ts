@@ -12,6 +12,7 @@ import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, SCHEDULE_KINDS } from '../../optim
 import { ARCHS, POOLINGS, TRAIN_DEFAULTS, parseTrainOptions, type TrainOptions } from '../../train/options.ts';
 import type { DataSpec } from '../../train/config.ts';
 import { addDataOptions, parseDataOptions, type DataOptions } from './data.ts';
+import { embeddingsDim } from '../../data/embeddings.ts';
 
 export { parseTrainOptions, TRAIN_FLAGS, TRAIN_DEFAULTS, type TrainOptions } from '../../train/options.ts';
 
@@ -28,7 +29,9 @@ export function addModelOptions(cmd: Command): Command {
     .option('--weight-decay <w>', 'L2 penalty (adamw: decoupled decay, default 0.01; others 0)')
     .option('--epochs <n>', `training epochs (default ${d.epochs})`)
     .option('--batch-size <n>', `examples per batch (default ${d.batchSize})`)
-    .option('--embed <n>', `embedding size (default ${d.embed})`)
+    .option('--embed <n>', `embedding size (default ${d.embed}; with --embeddings: the file's)`)
+    .option('--embeddings <file>', 'pretrained word vectors for the embedding: GloVe, word2vec or fastText text (.txt, .vec, or gzipped) (default: none, random init)')
+    .option('--freeze-embeddings', 'keep the embedding weights fixed during training (with --embeddings: the pretrained vectors)')
     .option('--embed-init-std <s>', `std of the embedding's initial N(0, s²) weights (default ${d.embedInitStd}; PyTorch's nn.Embedding: 1)`)
     .option('--forget-bias <b>', `LSTM only: the forget gate's starting bias, or 'pytorch' for PyTorch's random U(±1/√hidden) (default ${d.forgetBias}, as Keras)`)
     .option('--hidden <n>', `hidden size of each recurrent layer (default ${d.hidden})`)
@@ -40,6 +43,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--schedule <kind>', `lr schedule per epoch: ${SCHEDULE_KINDS.join(' | ')} (default ${d.schedule})`)
     .option('--step-size <n>', 'step schedule: epochs between lr cuts (default: a third of --epochs, rounded; 2 for 5)')
     .option('--gamma <g>', 'step / plateau schedule: lr multiplier per cut, in (0, 1) (default 0.1)')
+    .option('--class-weights <how>', "weight the training loss per class: 'none' or 'balanced' (binary: PyTorch's pos_weight = negatives/positives; more classes: n/(C·n_c)) (default none)")
     .option('--patience <n>', 'early stopping: stop after n epochs without a lower validation loss (default: off)')
     .option('--threads <n>', 'BLAS threads (default: RNNLAB_BLAS_THREADS or the BLAS library\'s own)');
 }
@@ -56,16 +60,24 @@ export function addTrainOptions(cmd: Command): Command {
 export function toDataSpec(o: DataOptions, seed: number): DataSpec {
   return {
     load: {
-      dataset: o.dataset, test: o.test, textColumn: o.textColumn, labelColumn: o.labelColumn, valSplit: o.valSplit,
+      dataset: o.dataset, test: o.test, textColumn: o.textColumn, labelColumn: o.labelColumn,
+      // --val replaces the held-out share (recorded as 0, so the spec says what was done)
+      ...(o.val !== undefined ? { val: o.val, valSplit: 0 } : { valSplit: o.valSplit }),
       seed, limit: o.limit,
     },
     prepare: { maxSize: o.vocabSize, minFreq: o.minFreq, maxLen: o.maxLen, truncate: o.truncate },
   };
 }
 
+/** With --embeddings and no --embed, the embedding size is the file's (read from its first line). */
+export function withEmbeddingDim(raw: Record<string, unknown>): Record<string, unknown> {
+  if (typeof raw.embeddings !== 'string' || raw.embeddings === '' || raw.embed !== undefined) return raw;
+  return { ...raw, embed: embeddingsDim(raw.embeddings) };
+}
+
 /** Validates cmd.opts() of a command set up with addTrainOptions (one-line UserError on a bad value). */
 export function parseTrainCli(raw: Record<string, unknown>): { train: TrainOptions; data: DataSpec } {
-  const train = parseTrainOptions(raw);
+  const train = parseTrainOptions(withEmbeddingDim(raw));
   const data = parseDataOptions({ ...raw, seed: train.seed });
   return { train, data: toDataSpec(data, train.seed) };
 }
