@@ -1,0 +1,71 @@
+/**
+ * src/index.ts, the package root: importing it has no side effects (no environment read that can throw, no BLAS or
+ * WebAssembly loaded, no signal handler), and the names README promises are exported. Each check runs in a fresh
+ * Node.js process, since module state is per process.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+function child(code: string, env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: REPO, encoding: 'utf8', env: { ...process.env, ...env },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('importing the package root reads no environment, loads no BLAS or WebAssembly, installs no signal handler', () => {
+  const code = `
+    import { createRequire } from 'node:module';
+    const Module = WebAssembly.Module;
+    let compiled = 0;
+    WebAssembly.Module = function (bytes) { compiled++; return new Module(bytes); };
+    const before = ['SIGINT', 'SIGTERM'].map((s) => process.listenerCount(s));
+    const api = await import('./src/index.ts');
+    const after = ['SIGINT', 'SIGTERM'].map((s) => process.listenerCount(s));
+    const koffi = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('koffi'));
+    const out = { before, after, compiled, koffi };
+    // first use: the kernels compile (the embedding gather), then the first GEMM reads RNNLAB_BLAS: a UserError
+    const model = new api.RnnClassifier({ arch: 'gru', vocabSize: 5, embed: 2, hidden: 2, numLayers: 1,
+      bidirectional: false, dropout: 0, numClasses: 2, pooling: 'last' }, 1);
+    try {
+      model.forward({ size: 1, maxLen: 1, tokens: Int32Array.of(2), lengths: Int32Array.of(1), labels: Int32Array.of(0) }, false);
+      out.blas = 'loaded';
+    } catch (e) { out.blas = api.isUserError(e) ? e.message : 'other: ' + e; }
+    out.compiledAfterUse = compiled;
+    console.log(JSON.stringify(out));
+  `;
+  const r = child(code, { RNNLAB_BLAS: '/nonexistent/libblas.so', RNNLAB_BLAS_THREADS: 'many', RNNLAB_BLAS_PARALLEL_MIN: '-1' });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim()) as Record<string, unknown>;
+  assert.deepEqual(out.after, out.before);
+  assert.equal(out.compiled, 0, 'no WebAssembly compiled at import');
+  assert.equal(out.koffi, false, 'koffi (the BLAS binding) not loaded at import');
+  assert.equal(out.compiledAfterUse, 1);
+  assert.match(String(out.blas), /^RNNLAB_BLAS=\/nonexistent\/libblas\.so could not be used/);
+});
+
+test('the package root exports the documented API', async () => {
+  const api = await import('../../src/index.ts');
+  for (const name of [
+    'train', 'loadModel', 'evaluate', 'runExperiment', 'Model', 'loadDataset', 'basicEnglish', 'Vocab', 'prepareSplits',
+    'encodeSplit', 'epochBatches', 'loadEmbeddings', 'RnnClassifier', 'classificationLoss', 'balancedClassWeights',
+    'probabilities', 'createOptimizer', 'createScheduler', 'clipGradNorm', 'blasInfo', 'setBlasThreads', 'trainRun',
+    'saveSafetensors', 'loadSafetensors', 'UserError', 'VERSION',
+  ]) {
+    assert.ok(name in api, `${name} is exported`);
+  }
+});
+
+test('train() checks its options like the CLI: one-line UserErrors', async () => {
+  const { train, isUserError } = await import('../../src/index.ts');
+  const err = async (opts: unknown, re: RegExp): Promise<void> => {
+    await assert.rejects(train(opts as Parameters<typeof train>[0]), (e: unknown) => isUserError(e) && re.test((e as Error).message));
+  };
+  await err({}, /give `out`/);
+  await err({ out: '/tmp/x', arch: 'transformer' }, /--arch must be one of rnn, gru, lstm/);
+  await err({ out: '/tmp/x', dataset: '/nonexistent.csv', epochs: 0 }, /--epochs must be ≥ 1/);
+});
