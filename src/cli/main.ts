@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../util/errors.ts';
 import { VERSION } from '../version.ts';
+import { configureHelp, ENVIRONMENT, TOP_EXAMPLES } from './help.ts';
 
 /**
  * Sub-commands in help order, each loaded on demand: `rnnlab predict …` then does not pay for loading vega, the tar
@@ -30,7 +31,9 @@ export async function buildProgram(argv: string[]): Promise<Command> {
     .name('rnnlab')
     .description('Train and compare recurrent text classifiers (RNN, GRU, LSTM) on IMDB or any labelled text set.')
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', TOP_EXAMPLES + ENVIRONMENT);
+  configureHelp(program); // before the commands are added: they inherit it
   const name = argv[2];
   const loaders = name !== undefined && Object.hasOwn(COMMANDS, name)
     ? [COMMANDS[name]!]

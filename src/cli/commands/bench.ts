@@ -52,6 +52,12 @@ export function register(program: Command): void {
     .option('--threads <n>', 'BLAS threads (default: RNNLAB_BLAS_THREADS, else the library default)')
     .option('--json', 'print one JSON object')
     .option('--profile', 'also report time per phase and inside sgemm, by GEMM shape')
+    .addHelpText('after', `
+Examples:
+  $ rnnlab bench                                          W1: LSTM, batch 64 × 200 tokens, embed/hidden 128
+  $ rnnlab bench --arch gru --batch-size 1000 --hidden 8 --embed 64 --layers 25 --steps 3 --profile
+  $ RNNLAB_BLAS=typescript rnnlab bench --json            the built-in GEMM instead of the BLAS
+`)
     .action((o: BenchOptions) => {
       const cfg = {
         arch: arch(o.arch), batchSize: int(o.batchSize, '--batch-size'), maxLen: int(o.maxLen, '--max-len'),
@@ -106,6 +112,11 @@ export function register(program: Command): void {
     .option('--python <path>', 'Python interpreter with torch for the baseline', '/usr/bin/python3')
     .option('--out <file>', 'also write the results as JSON to this file')
     .option('--md <file>', 'also write the markdown table to this file')
+    .addHelpText('after', `
+Examples:
+  $ rnnlab bench-suite --quick                            every workload and cell, against PyTorch if present
+  $ rnnlab bench-suite --workloads W1 --archs lstm --no-torch --out bench.json
+`)
     .action(async (o: SuiteOptions) => {
       const ids = o.workloads.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
       const workloads = ids.map((id) => {

@@ -41,6 +41,12 @@ export function register(program: Command): void {
     .command('data')
     .description('load a data set and print its splits, labels, text lengths and vocabulary statistics');
   addDataOptions(cmd);
+  cmd.addHelpText('after', `
+Examples:
+  $ rnnlab data                                           IMDB (downloaded and cached on first use)
+  $ rnnlab data --dataset reviews.csv --text-column body --label-column stars
+  $ rnnlab data --dataset reviews.jsonl --test held-out.jsonl --max-len 400 --json
+`);
   cmd.option('--json', 'print one JSON object instead of text').action(async (raw: Record<string, unknown>) => {
     const o = parseDataOptions(raw);
     const t0 = performance.now();

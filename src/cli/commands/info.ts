@@ -30,6 +30,11 @@ export function register(program: Command): void {
     .option('--size <n>', 'matrix size of the timed square sgemm', '512')
     .option('--reps <n>', 'timed repetitions (the median is reported)', '5')
     .option('--threads <n>', 'BLAS threads to use (default: RNNLAB_BLAS_THREADS, else the library default)')
+    .addHelpText('after', `
+Examples:
+  $ rnnlab info                                           BLAS library, threads, GFLOP/s, Node.js, CPU
+  $ RNNLAB_BLAS=/opt/openblas/lib/libopenblas.so rnnlab info --threads 1 --json
+`)
     .action((opts: InfoOptions) => {
       const size = positiveInt(opts.size, '--size');
       const reps = positiveInt(opts.reps, '--reps');

@@ -25,6 +25,10 @@ export function register(program: Command): void {
     .command('report')
     .description('rebuild summary.md, the charts (PNG/SVG) and report.html from DIR/results.json')
     .argument('<dir>', 'experiment output folder containing results.json')
+    .addHelpText('after', `
+Examples:
+  $ rnnlab report runs/grid          rewrite runs/grid/summary.md, *.svg, *.png and report.html
+`)
     .action(async (dir: string) => {
       const written = await reportCommand(dir);
       for (const path of written) process.stdout.write(`wrote ${relative(process.cwd(), path) || path}\n`);

@@ -14,6 +14,10 @@ Examples:
   $ rnnlab train --dataset reviews.csv --limit 2000 --epochs 3 --hidden 64 --out runs/quick
   $ rnnlab train --epochs 10 --patience 2 --schedule cosine --bidirectional --out runs/bilstm
   $ rnnlab train --out runs/lstm --epochs 8 --resume              continue (or extend) an interrupted run
+  $ rnnlab train --dataset reviews.csv --val dev.csv --class-weights balanced --out runs/skewed
+  $ rnnlab train --embeddings glove.6B.100d.txt.gz --freeze-embeddings --out runs/glove   GloVe vectors, kept fixed
+
+Environment variables (BLAS library and threads, IMDB location): see rnnlab --help.
 `;
 
 export function register(program: Command): void {

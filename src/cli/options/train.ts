@@ -22,28 +22,28 @@ const lrDefaults = OPTIMIZER_NAMES.map((n) => `${n} ${OPTIMIZER_DEFAULTS[n].lr}`
 /** Declares the model / optimizer / schedule options (not the data options). */
 export function addModelOptions(cmd: Command): Command {
   return cmd
-    .option('--arch <name>', `recurrent cell: ${ARCHS.join(' | ')} (default ${d.arch})`)
-    .option('--optimizer <name>', `${OPTIMIZER_NAMES.join(' | ')} (default ${d.optimizer})`)
+    .option('--arch <name>', `recurrent cell: ${ARCHS.join(' | ')} (default: ${d.arch})`)
+    .option('--optimizer <name>', `${OPTIMIZER_NAMES.join(' | ')} (default: ${d.optimizer})`)
     .option('--lr <rate>', `learning rate (default: the optimizer's: ${lrDefaults})`)
     .option('--momentum <m>', 'momentum for sgd, nag, rmsprop, in [0, 1) (default: sgd 0, nag 0.9, rmsprop 0)')
-    .option('--weight-decay <w>', 'L2 penalty (adamw: decoupled decay, default 0.01; others 0)')
-    .option('--epochs <n>', `training epochs (default ${d.epochs})`)
-    .option('--batch-size <n>', `examples per batch (default ${d.batchSize})`)
-    .option('--embed <n>', `embedding size (default ${d.embed}; with --embeddings: the file's)`)
+    .option('--weight-decay <w>', 'L2 penalty; adamw: decoupled decay (default: adamw 0.01, others 0)')
+    .option('--epochs <n>', `training epochs (default: ${d.epochs})`)
+    .option('--batch-size <n>', `examples per batch (default: ${d.batchSize})`)
+    .option('--embed <n>', `embedding size (default: ${d.embed}; with --embeddings: the file's)`)
     .option('--embeddings <file>', 'pretrained word vectors for the embedding: GloVe, word2vec or fastText text (.txt, .vec, or gzipped) (default: none, random init)')
     .option('--freeze-embeddings', 'keep the embedding weights fixed during training (with --embeddings: the pretrained vectors)')
-    .option('--embed-init-std <s>', `std of the embedding's initial N(0, s²) weights (default ${d.embedInitStd}; PyTorch's nn.Embedding: 1)`)
-    .option('--forget-bias <b>', `LSTM only: the forget gate's starting bias, or 'pytorch' for PyTorch's random U(±1/√hidden) (default ${d.forgetBias}, as Keras)`)
-    .option('--hidden <n>', `hidden size of each recurrent layer (default ${d.hidden})`)
-    .option('--layers <n>', `stacked recurrent layers (default ${d.layers})`)
+    .option('--embed-init-std <s>', `std of the embedding's initial N(0, s²) weights (default: ${d.embedInitStd}; PyTorch's nn.Embedding: 1)`)
+    .option('--forget-bias <b>', `LSTM only: the forget gate's starting bias, or 'pytorch' for PyTorch's random U(±1/√hidden) (default: ${d.forgetBias}, as Keras)`)
+    .option('--hidden <n>', `hidden size of each recurrent layer (default: ${d.hidden})`)
+    .option('--layers <n>', `stacked recurrent layers (default: ${d.layers})`)
     .option('--bidirectional', 'run each layer in both directions')
-    .option('--dropout <p>', `dropout between layers and before the classifier, in [0, 1) (default ${d.dropout})`)
-    .option('--pooling <how>', `sequence → vector: ${POOLINGS.join(' | ')} (default ${d.pooling})`)
-    .option('--clip <norm>', 'clip the global gradient norm to this value; 0 = off (default 1)')
-    .option('--schedule <kind>', `lr schedule per epoch: ${SCHEDULE_KINDS.join(' | ')} (default ${d.schedule})`)
+    .option('--dropout <p>', `dropout between layers and before the classifier, in [0, 1) (default: ${d.dropout})`)
+    .option('--pooling <how>', `sequence → vector: ${POOLINGS.join(' | ')} (default: ${d.pooling})`)
+    .option('--clip <norm>', 'clip the global gradient norm to this value; 0 = off (default: 1)')
+    .option('--schedule <kind>', `lr schedule per epoch: ${SCHEDULE_KINDS.join(' | ')} (default: ${d.schedule})`)
     .option('--step-size <n>', 'step schedule: epochs between lr cuts (default: a third of --epochs, rounded; 2 for 5)')
-    .option('--gamma <g>', 'step / plateau schedule: lr multiplier per cut, in (0, 1) (default 0.1)')
-    .option('--class-weights <how>', "weight the training loss per class: 'none' or 'balanced' (binary: PyTorch's pos_weight = negatives/positives; more classes: n/(C·n_c)) (default none)")
+    .option('--gamma <g>', 'step / plateau schedule: lr multiplier per cut, in (0, 1) (default: 0.1)')
+    .option('--class-weights <how>', "weight the training loss per class: 'none' or 'balanced' (binary: PyTorch's pos_weight = negatives/positives; more classes: n/(C·n_c)) (default: none)")
     .option('--patience <n>', 'early stopping: stop after n epochs without a lower validation loss (default: off)')
     .option('--threads <n>', 'BLAS threads (default: RNNLAB_BLAS_THREADS or the BLAS library\'s own)');
 }
@@ -52,7 +52,7 @@ export function addModelOptions(cmd: Command): Command {
 export function addTrainOptions(cmd: Command): Command {
   addModelOptions(cmd);
   addDataOptions(cmd, { seed: false });
-  cmd.option('--seed <n>', `random seed: splits, initialisation, batch order, dropout (default ${d.seed})`);
+  cmd.option('--seed <n>', `random seed: splits, initialisation, batch order, dropout (default: ${d.seed})`);
   return cmd;
 }
 
