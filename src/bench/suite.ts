@@ -4,6 +4,7 @@
  * when the given Python can import torch. Produces a markdown table and a JSON record.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Arch } from '../nn/model.ts';
 import type { BenchResult, WorkloadShape } from './step.ts';
@@ -54,8 +55,12 @@ export interface SuiteReport {
 const BIN = fileURLToPath(new URL('../../bin/rnnlab.js', import.meta.url));
 const TORCH_SCRIPT = fileURLToPath(new URL('../../scripts/torch-bench.py', import.meta.url));
 
-/** The torch version when `python` can import torch, else null. */
+/**
+ * The torch version when `python` can import torch, else null. Also null without scripts/torch-bench.py, which the
+ * published package does not ship: the PyTorch baseline is run from a checkout.
+ */
 export function torchVersion(python: string): string | null {
+  if (!existsSync(TORCH_SCRIPT)) return null;
   const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0 || typeof r.stdout !== 'string') return null;
   return r.stdout.trim() || null;

@@ -20,7 +20,7 @@ test('every command (and the top level) has examples, shows defaults as "(defaul
   assert.match(rnnlab(['predict', '--help']).stdout, /--model <dir>\s+\(required\)/);
 });
 
-test('the top-level help names every environment variable the sources read', () => {
+test('the top-level help and README name every environment variable the sources read', () => {
   const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') || e.name.endsWith('.js') ? [join(dir, e.name)] : []));
   const names = new Set<string>();
@@ -30,5 +30,9 @@ test('the top-level help names every environment variable the sources read', () 
   }
   assert.ok(names.has('RNNLAB_BLAS') && names.has('RNNLAB_IMDB'), [...names].join(' '));
   const help = rnnlab(['--help']).stdout;
-  for (const name of names) assert.ok(help.includes(name), `${name} is in rnnlab --help`);
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  for (const name of names) {
+    assert.ok(help.includes(name), `${name} is in rnnlab --help`);
+    assert.ok(readme.includes(`\`${name}\``), `${name} is in README's table`);
+  }
 });
