@@ -172,11 +172,8 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
   if (train.threads !== null) setBlasThreads(train.threads);
   const mc = modelConfig(train, ds.prepared.vocab.size, numClasses);
   const model = new RnnClassifier(mc, train.seed, { embedStd: train.embedInitStd, forgetBias: train.forgetBias ?? undefined });
-  // Pretrained vectors replace the random rows they cover (a fresh start only: a resumed run has its weights).
-  const embeddings = resumeFrom ? resumeFrom.embeddings : await applyEmbeddings(model, train, ds.prepared, log);
   const trainable = trainableParams(model, train);
   const classWeights = train.classWeights === 'balanced' ? balancedClassWeights(ds.counts.train) : null;
-  if (classWeights && !resumeFrom) log(`class weights (balanced): ${ds.labels.map((l, i) => `${l} ${classWeights[i]!.toFixed(4)}`).join(', ')}`);
   const optimizer = createOptimizer(train.optimizer, trainable, train.optimizerOptions);
   const scheduler = createScheduler(train.schedule.kind, optimizer, train.schedule.options);
   // Dropout masks get their own stream, independent of the init stream and of the data order.
@@ -189,6 +186,9 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
     log(`model: ${train.arch}${train.bidirectional ? ' (bidirectional)' : ''}, ${train.layers} layer(s) × ${train.hidden} hidden, ` +
       `embed ${train.embed}, ${model.numParams.toLocaleString('en-US')} parameters; ${train.optimizer} lr ${train.optimizerOptions.lr}`);
   }
+  // Pretrained vectors replace the random rows they cover (a fresh start only: a resumed run has its weights).
+  const embeddings = resumeFrom ? resumeFrom.embeddings : await applyEmbeddings(model, train, ds.prepared, log);
+  if (classWeights && !resumeFrom) log(`class weights (balanced): ${ds.labels.map((l, i) => `${l} ${classWeights[i]!.toFixed(4)}`).join(', ')}`);
   const blas = blasInfo();
   const config: RunConfig = {
     format: 'rnnlab-run', version: 1, rnnlab: VERSION, createdAt: resumeFrom?.createdAt ?? new Date().toISOString(),
