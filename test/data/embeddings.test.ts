@@ -1,13 +1,16 @@
 /** Pretrained word vectors (src/data/embeddings.ts) on small files written here: formats, matching, errors. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { embeddingsDim, loadEmbeddings, tokenCoverage } from '../../src/data/embeddings.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { tempDir } from './helpers.ts';
 
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const ITOS = ['<pad>', '<unk>', 'the', 'great', 'awful', 'film', 'new york'];
 const GLOVE = [
   'the 0.1 0.2 0.3',
@@ -82,4 +85,27 @@ test('bad files are one-line UserErrors naming the file (and line)', async () =>
   const gz = gzipSync(GLOVE);
   await expectError(file(dir, 'broken.txt.gz', Buffer.concat([gz.subarray(0, 12), Buffer.alloc(40, 7)])), /not a readable gzip file/);
   assert.throws(() => embeddingsDim(file(dir, 'one.txt', 'lonely\n')), /first line holds no vector/);
+});
+
+test('a large file is streamed: peak memory grows far less than the file size', () => {
+  // 48 MB of 50-d vectors, of which the vocabulary needs two: read whole, the peak RSS would grow by > 48 MB
+  const dir = tempDir();
+  const path = join(dir, 'big.txt');
+  const nums = Array.from({ length: 50 }, (_, k) => (k / 7).toFixed(6)).join(' ');
+  const lines: string[] = [];
+  for (let i = 0; lines.length * (nums.length + 9) < 48e6; i++) lines.push(`w${i} ${nums}`);
+  lines.push(`great ${nums}`);
+  writeFileSync(path, lines.join('\n') + '\n');
+  lines.length = 0;
+  const peak = (code: string): number => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: REPO, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return Number(r.stdout.trim().split('\n').pop());
+  };
+  const load = `const m = await import('./src/data/embeddings.ts');`;
+  const base = peak(`${load} console.log(process.resourceUsage().maxRSS);`);
+  const used = peak(`${load} const e = await m.loadEmbeddings(${JSON.stringify(path)}, ['<pad>', '<unk>', 'great', 'w3']);
+    if (e.info.found !== 2) throw new Error('found ' + e.info.found); console.log(process.resourceUsage().maxRSS);`);
+  const grewMb = (used - base) / 1024; // maxRSS is in KiB
+  assert.ok(grewMb < 24, `peak RSS grew by ${grewMb.toFixed(1)} MB reading a 48 MB file`);
 });
