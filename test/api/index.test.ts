@@ -69,3 +69,41 @@ test('train() checks its options like the CLI: one-line UserErrors', async () =>
   await err({ out: '/tmp/x', arch: 'transformer' }, /--arch must be one of rnn, gru, lstm/);
   await err({ out: '/tmp/x', dataset: '/nonexistent.csv', epochs: 0 }, /--epochs must be ≥ 1/);
 });
+
+test('train → loadModel → predict / evaluate, and runExperiment with a signal and no signal handlers of its own', async () => {
+  const { train, loadModel, evaluate, runExperiment } = await import('../../src/index.ts');
+  const { tmpDir, writeSyntheticCsv } = await import('../train/helpers.ts');
+  const { Writable } = await import('node:stream');
+  const { join } = await import('node:path');
+  const root = tmpDir('rnnlab-api-');
+  const csv = writeSyntheticCsv(root, 120);
+  const epochs: number[] = [];
+  const out = await train({ out: join(root, 'run'), dataset: csv, hidden: 8, embed: 8, epochs: 2, maxLen: 20, onEpoch: (e) => epochs.push(e.epoch) });
+  assert.equal(out.status, 'ok');
+  assert.deepEqual(epochs, [0, 1, 2]);
+  const model = loadModel(join(root, 'run'));
+  assert.deepEqual(model.labels, ['neg', 'pos']);
+  const preds = model.predict(['great', 'awful film']);
+  assert.equal(preds.length, 2);
+  const m1 = await model.evaluate();
+  assert.equal(m1.accuracy, out.metrics!.accuracy, 'evaluate() on the recorded data = the run\'s test metrics');
+  assert.equal((await evaluate(join(root, 'run'))).accuracy, m1.accuracy);
+
+  // the caller's signal stops the grid (aborted at its first epoch line); no SIGINT/SIGTERM listener is added
+  const before = process.listenerCount('SIGINT') + process.listenerCount('SIGTERM');
+  let during = before;
+  const ac = new AbortController();
+  const sink = new Writable({
+    write(chunk, _e, done) {
+      during = Math.max(during, process.listenerCount('SIGINT') + process.listenerCount('SIGTERM'));
+      if (/epoch 0\//.test(String(chunk))) ac.abort();
+      done();
+    },
+  });
+  const summary = await runExperiment({
+    out: join(root, 'grid'), dataset: csv, archs: ['rnn'], optimizers: ['adam'], hidden: 4, embed: 4, epochs: 1,
+    signal: ac.signal, stdout: sink, stderr: sink as unknown as NodeJS.WriteStream,
+  });
+  assert.equal(summary.interrupted, true);
+  assert.equal(during, before);
+});
