@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   evaluate: () => import('./commands/evaluate.ts'),
   predict: () => import('./commands/predict.ts'),
   data: () => import('./commands/data.ts'),
+  baseline: () => import('./commands/baseline.ts'),
   report: () => import('./commands/report.ts'),
   bench: () => import('./commands/bench.ts'),
   'bench-suite': () => import('./commands/bench.ts'),
