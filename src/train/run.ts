@@ -21,6 +21,7 @@ import { applyEmbeddings, trainableParams } from './embeddings.ts';
 import { loadSafetensors } from '../nn/safetensors.ts';
 import { setBlasThreads, blasInfo } from '../nn/blas.ts';
 import { createOptimizer, createScheduler } from '../optim/index.ts';
+import { nbsvmBaseline, nbsvmLine, nbsvmRecord, type NbsvmRecord } from '../baseline/index.ts';
 import { UserError } from '../util/errors.ts';
 import { writeJsonAtomic } from '../util/fs.ts';
 import { Rng } from '../util/rng.ts';
@@ -47,13 +48,20 @@ export interface PreparedDataset {
   counts: { train: number[]; val: number[]; test: number[] };
   /** One line each: a lopsided or incomplete split (see src/data/sanity.ts). */
   warnings: string[];
+  /** The NBSVM baseline on these splits, when asked for (prepareDataset's `baseline`). */
+  nbsvm?: NbsvmRecord;
 }
 
-export async function prepareDataset(spec: DataSpec, onProgress?: (p: DataProgress) => void): Promise<PreparedDataset> {
+export async function prepareDataset(
+  spec: DataSpec, onProgress?: (p: DataProgress) => void, opts: { baseline?: boolean } = {},
+): Promise<PreparedDataset> {
   const loaded = await loadDataset({ ...spec.load, onProgress });
   const { counts, warnings } = checkSplits(loaded);
   const prepared = prepareSplits(loaded, { ...spec.prepare, onProgress });
-  return { spec, name: loaded.name, description: loaded.description, labels: loaded.labels, prepared, counts, warnings };
+  const ds: PreparedDataset = { spec, name: loaded.name, description: loaded.description, labels: loaded.labels, prepared, counts, warnings };
+  // from the texts (whole, untruncated), which are not kept after this
+  if (opts.baseline) ds.nbsvm = nbsvmRecord(nbsvmBaseline(loaded));
+  return ds;
 }
 
 /** metrics.json: test metrics of the best epoch's weights, plus the split's majority-class baseline. */
@@ -61,8 +69,8 @@ export interface RunMetrics extends Metrics {
   split: 'test';
   /** The epoch whose weights were evaluated. */
   epoch: number;
-  /** Always predicting the most frequent class of this split. */
-  baseline: { majority: { label: string; accuracy: number } };
+  /** Always predicting the most frequent class of this split; NBSVM (src/baseline) unless turned off. */
+  baseline: { majority: { label: string; accuracy: number }; nbsvm?: NbsvmRecord };
 }
 
 export interface RunRequest {
@@ -85,6 +93,9 @@ export interface RunHooks {
   onEpoch?: (record: EpochRecord) => void;
   /** Stop between batches/epochs; the run stays resumable (status 'running'). */
   signal?: AbortSignal;
+  /** Also compute the NBSVM baseline (seconds on IMDB) for the log and metrics.json (default false; `rnnlab
+   *  train` turns it on). With `dataset`, its precomputed `nbsvm` is used. */
+  baseline?: boolean;
 }
 
 export interface RunOutcome {
@@ -156,7 +167,8 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
   }
 
   // ---- data, model, optimizer ----
-  const ds = hooks.dataset ?? await prepareDataset(req.data, hooks.onDataProgress);
+  const ds = hooks.dataset ?? await prepareDataset(req.data, hooks.onDataProgress, { baseline: hooks.baseline });
+  const nbsvm = hooks.baseline ? ds.nbsvm : undefined;
   if (canonical(ds.spec) !== canonical(req.data)) throw new Error('trainRun: hooks.dataset was prepared from a different data spec');
   for (const w of ds.warnings) log(`warning: ${w}`);
   const numClasses = ds.labels.length;
@@ -189,6 +201,7 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
   // Pretrained vectors replace the random rows they cover (a fresh start only: a resumed run has its weights).
   const embeddings = resumeFrom ? resumeFrom.embeddings : await applyEmbeddings(model, train, ds.prepared, log);
   if (classWeights && !resumeFrom) log(`class weights (balanced): ${ds.labels.map((l, i) => `${l} ${classWeights[i]!.toFixed(4)}`).join(', ')}`);
+  if (nbsvm) log(`baseline to beat: ${nbsvmLine(nbsvm)}`);
   const blas = blasInfo();
   const config: RunConfig = {
     format: 'rnnlab-run', version: 1, rnnlab: VERSION, createdAt: resumeFrom?.createdAt ?? new Date().toISOString(),
@@ -262,6 +275,7 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
         ...computeMetrics(ds.prepared.test.labels, test.probs!, numClasses, ds.labels, { loss: test.loss }),
         baseline: { majority: { label: base.label, accuracy: base.accuracy } },
       };
+      if (nbsvm) metrics.baseline.nbsvm = nbsvm;
       writeJsonAtomic(runFile(dir, 'metrics'), metrics);
     }
   }
@@ -275,6 +289,7 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
   if (metrics) {
     log(`best epoch ${metrics.epoch}: test accuracy ${(100 * metrics.accuracy).toFixed(2)}%, macro-F1 ${metrics.macroF1.toFixed(4)} ` +
       `(majority baseline ${(100 * metrics.baseline.majority.accuracy).toFixed(2)}%)`);
+    if (nbsvm) log(`NBSVM baseline: test accuracy ${(100 * nbsvm.accuracy).toFixed(2)}%`);
   }
   return { ...common, seconds, status: end.status, reason, metrics };
 }

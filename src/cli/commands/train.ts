@@ -25,7 +25,8 @@ export function register(program: Command): void {
     .command('train')
     .description('train a recurrent text classifier and save it (weights, vocabulary, config, history, metrics) to --out')
     .requiredOption('--out <dir>', 'run directory to create (or to continue with --resume)')
-    .option('--resume', 'continue the run in --out from its last completed epoch (or return it if finished)');
+    .option('--resume', 'continue the run in --out from its last completed epoch (or return it if finished)')
+    .option('--no-baseline', 'skip the NBSVM uni+bigram baseline (computed before training, seconds on IMDB; see rnnlab baseline)');
   addTrainOptions(cmd);
   cmd.addHelpText('after', EXAMPLES);
   cmd.action(async (raw: Record<string, unknown>) => {
@@ -38,7 +39,7 @@ export function register(program: Command): void {
     process.once('SIGINT', onSigint);
     let outcome;
     try {
-      outcome = await trainRun({ dir, train, data }, { resume: raw.resume === true, signal: ac.signal });
+      outcome = await trainRun({ dir, train, data }, { resume: raw.resume === true, signal: ac.signal, baseline: raw.baseline !== false });
     } finally {
       process.removeListener('SIGINT', onSigint);
     }
