@@ -6,7 +6,8 @@
  *              status.json (or this process's record of a cell whose worker died), history from history.jsonl,
  *              the kept epoch and its test metrics from status.json and metrics.json
  *   best       per architecture and overall, chosen by VALIDATION accuracy (src/report/select.ts)
- *   baseline   majority class of the training split, scored on the test split (from a cell's config.json counts)
+ *   baseline   majority class of the training split, scored on the test split (from a cell's config.json counts);
+ *              baseline.nbsvm: the NBSVM baseline, when the experiment computed it (baselines.ts)
  *   settings   the experiment's settings (experiment.json), machine: cpu, cores, BLAS backend + threads, node
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { readHistory, readStatus, runFile, type RunStatus as TrainStatus } from 
 import type { RunConfig } from '../train/config.ts';
 import type { CellOutcome } from './protocol.ts';
 import type { PlannedCell } from './plan.ts';
+import type { NbsvmRecord } from '../baseline/index.ts';
 
 export interface MachineInfo {
   cpu: string;
@@ -147,6 +149,8 @@ export interface CollectInput {
   settings: Record<string, unknown>;
   machine: MachineInfo;
   baseline: { accuracy: number; label: string };
+  /** the NBSVM baseline (experiment/baselines.ts), shown next to the majority one */
+  nbsvm?: NbsvmRecord;
   title: string;
   notes?: string[];
 }
@@ -162,6 +166,7 @@ export function collectResults(input: CollectInput): Results {
     machine: input.machine,
     ...(input.notes ? { notes: input.notes } : {}),
   };
+  if (input.nbsvm) (draft.baseline as Record<string, unknown>).nbsvm = input.nbsvm;
   const results = parseResults(draft, 'results.json (as built by rnnlab experiment)');
   const best = selectBest(results.runs);
   const perArch = bestPerArch(results);

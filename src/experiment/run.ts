@@ -18,6 +18,7 @@ import type { DataSpec } from '../train/config.ts';
 import { readStatus } from '../train/run-dir.ts';
 import { writeJsonAtomic } from '../util/fs.ts';
 import { datasetFor, forgetDatasets, runCell } from './cell.ts';
+import { experimentNbsvm } from './baselines.ts';
 import { collectResults, machineInfo, majorityFromRunConfigs } from './collect.ts';
 import { lockExperimentDir, prepareExperimentDir, type ExperimentSettings } from './manifest.ts';
 import type { PlannedCell } from './plan.ts';
@@ -43,6 +44,8 @@ export interface ExperimentRequest {
    * process's signals.
    */
   handleSignals?: boolean;
+  /** Compute the NBSVM baseline (once per folder, kept in baselines.json); default false, the CLI's default true. */
+  baseline?: boolean;
   /** stdout / stderr (tests pass their own) */
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WriteStream;
@@ -103,6 +106,7 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
       }
       if (workers > 1) forgetDatasets(); // the workers load their own copy; let this one be collected
     }
+    const nbsvm = await experimentNbsvm(dir, req.data, req.baseline === true, say);
 
     const outcomes = new Map<string, CellOutcome>();
     const running = new Set<string>();
@@ -112,7 +116,7 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
       if (!baseline) return null;
       let results = collectResults({
         expDir: dir, cells: req.cells, outcomes, running, settings: reportSettings(req.settings, req.data), machine,
-        baseline, title: req.title,
+        baseline, title: req.title, nbsvm,
       });
       if (req.notes) results = { ...results, notes: req.notes(results) };
       writeJsonAtomic(join(dir, 'results.json'), results);

@@ -3,7 +3,8 @@
  * report.html needs vega-lite at run time.
  *
  *   loss      per-epoch TEST loss, one panel per optimizer, one coloured line per architecture
- *   accuracy  the same for TEST accuracy, with the majority-class baseline as a dashed rule
+ *   accuracy  the same for TEST accuracy, with the majority-class baseline as a dashed rule (and NBSVM, when
+ *             recorded, as a dotted red one)
  *   best      the best run of each architecture (by validation accuracy): test accuracy and loss side by side
  *
  * Epoch 0 is the evaluation before training, so every curve starts at the untrained model.
@@ -14,6 +15,7 @@ import type { Results, Run } from './results.ts';
 import { majorityAccuracy } from './results.ts';
 import { archLabel, archOrder, bestPerArch, formatLr, optimizerLabel, optimizerOrder, runLabel } from './select.ts';
 import { formatPercent } from './format.ts';
+import { nbsvmAccuracy, nbsvmRules } from './baselines.ts';
 
 /** The family of the fonts shipped in assets/fonts; vega measures and resvg draws text with it. */
 export const FONT_FAMILY = 'DejaVu Sans';
@@ -112,6 +114,8 @@ function facetSpec(results: Results, metric: 'loss' | 'accuracy'): TopLevelSpec 
   if (cap !== undefined) subtitle.push('Diverged runs leave the top of the plot.');
   if (metric === 'accuracy') {
     subtitle.push(`Dashed line: majority-class baseline (${formatPercent(majorityAccuracy(results))}).`);
+    const nbsvm = nbsvmAccuracy(results);
+    if (nbsvm !== null) subtitle.push(`Dotted red line: NBSVM uni+bigram baseline (${formatPercent(nbsvm)}).`);
   }
   const y =
     metric === 'loss'
@@ -149,7 +153,7 @@ function facetSpec(results: Results, metric: 'loss' | 'accuracy'): TopLevelSpec 
     facet: {
       column: { field: 'optimizer', type: 'nominal', title: null, sort: optimizerOrder(runs).map(optimizerLabel) },
     },
-    spec: { width: 230, height: 200, layer: metric === 'accuracy' ? [line, baseline] : [line] },
+    spec: { width: 230, height: 200, layer: metric === 'accuracy' ? [line, baseline, ...nbsvmRules(results)] : [line] },
     config: CONFIG,
   } as TopLevelSpec;
 }

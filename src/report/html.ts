@@ -12,6 +12,7 @@ import type { Spec as VegaSpec } from 'vega';
 import type { Results } from './results.ts';
 import { CHART_NAMES, type ChartName } from './charts.ts';
 import { formatFixed, formatPercent } from './format.ts';
+import { nbsvmText } from './baselines.ts';
 import { archLabel, bestPerArch, epochsTrained, formatLr, optimizerLabel, runLabel, selectBest } from './select.ts';
 import {
   BEST_RULE, RUN_COLUMNS, baselineText, runRow, settingText, sortedRuns, statusCounts,
@@ -181,6 +182,7 @@ ${runsTable(results)}
 ${bestSection(results)}
 <h2>Baseline</h2>
 <p id="baseline">${escapeHtml(baselineText(results))}</p>
+${nbsvmText(results) ? `<p id="baseline-nbsvm">${escapeHtml(nbsvmText(results)!)}</p>` : ''}
 ${notes}
 <h2>Charts</h2>
 <p class="hint">Test-set curves; epoch 0 is the model before training. Hover a point for its values.</p>

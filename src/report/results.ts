@@ -45,8 +45,19 @@ export const runSchema = z.looseObject({
   dir: z.string().optional(),
 });
 
+/** NBSVM on uni+bigrams (src/baseline), as `rnnlab train` / `experiment` record it; optional (--no-baseline). */
+const nbsvmSchema = z.looseObject({
+  accuracy: finite,
+  valAccuracy: finite.nullable(),
+  setting: z.looseObject({ loss: z.string(), C: finite, beta: finite }),
+  selectedOn: z.enum(['val', 'none']),
+  features: z.number().int().nonnegative(),
+  seconds: finite,
+});
+
 /** The majority-class baseline: the test accuracy of always predicting the most frequent training label. */
 const baselineSchema = z.looseObject({
+  nbsvm: nbsvmSchema.optional(),
   majority: z.union([
     finite,
     z.looseObject({ accuracy: finite, label: z.union([z.string(), z.number()]).optional() }),

@@ -5,6 +5,7 @@
 import type { Results, Run } from './results.ts';
 import { RUN_STATUSES, majorityAccuracy } from './results.ts';
 import { formatDuration, formatFixed, formatPercent } from './format.ts';
+import { nbsvmText } from './baselines.ts';
 import {
   archLabel, archOrder, bestPerArch, bestRecord, epochsTrained, formatLr, optimizerLabel, optimizerOrder, runLabel,
   selectBest,
@@ -130,6 +131,8 @@ export function summaryMarkdown(results: Results): string {
   }
 
   out.push('## Baseline', '', baselineText(results), '');
+  const nbsvm = nbsvmText(results);
+  if (nbsvm) out.push(nbsvm, '');
 
   if (results.notes?.length) {
     out.push('## Notes', '', ...results.notes.map((n) => `- ${mdEscape(n)}`), '');

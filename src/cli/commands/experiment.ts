@@ -89,6 +89,7 @@ export function register(program: Command): void {
     .option('--preset <name>', `a predefined experiment: ${PRESETS.join(', ')}`)
     .option('--compare <dir>', 'with --preset homework: a default-settings experiment folder (or its results.json) to compare with')
     .option('--workers <n>', 'cells trained at once, each in its own process', '1')
+    .option('--no-baseline', 'skip the NBSVM uni+bigram baseline (computed once per folder, seconds on IMDB; see rnnlab baseline)')
     .option('--force', 'reuse --out even though its settings differ: cells whose settings changed start over');
   addTrainOptions(cmd);
   // the shared flags describe `rnnlab train`; here they narrow the grid instead
@@ -162,6 +163,7 @@ export function register(program: Command): void {
 
     const summary = await runExperiment({
       out, cells, settings, data, workers, force: raw.force === true, title, notes, handleSignals: true,
+      baseline: raw.baseline !== false,
     });
 
     // ---- what happened ----
@@ -173,6 +175,8 @@ export function register(program: Command): void {
       process.stdout.write(`best by validation accuracy: ${best.cell} (val ${(100 * best.valAccuracy).toFixed(2)}%, test ` +
         `${best.testAccuracy === null ? 'n/a' : (100 * best.testAccuracy).toFixed(2) + '%'})\n`);
     }
+    const nbsvm = r.baseline.nbsvm;
+    if (nbsvm) process.stdout.write(`NBSVM baseline: test ${(100 * nbsvm.accuracy).toFixed(2)}%\n`);
     if (diverged.length) process.stdout.write(`diverged: ${diverged.map((x) => x.dir).join(', ')}\n`);
     process.stdout.write(`results: ${join(summary.dir, 'results.json')}; report: ${join(summary.dir, 'report.html')}\n`);
     if (summary.interrupted) {
