@@ -20,7 +20,7 @@ export function nbsvmText(results: Results): string | null {
     : `the paper's setting (${s.loss}, C = ${s.C}, β = ${s.beta}); no validation split to choose on`;
   return `NBSVM baseline (Wang & Manning 2012: binary uni+bigrams of the whole text, log-count-ratio scaled, ` +
     `linear classifier; ${how}): ${formatPercent(b.accuracy)} test accuracy, ${b.features.toLocaleString('en-US')} ` +
-    `features, ${b.seconds.toFixed(1)} s.`;
+    `features${b.seconds === undefined ? '' : `, ${b.seconds.toFixed(1)} s`}.`;
 }
 
 /** The accuracy chart's horizontal rule for NBSVM (dotted), or nothing. */

@@ -52,7 +52,7 @@ const nbsvmSchema = z.looseObject({
   setting: z.looseObject({ loss: z.string(), C: finite, beta: finite }),
   selectedOn: z.enum(['val', 'none']),
   features: z.number().int().nonnegative(),
-  seconds: finite,
+  seconds: finite.optional(),
 });
 
 /** The majority-class baseline: the test accuracy of always predicting the most frequent training label. */

@@ -275,7 +275,8 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
         ...computeMetrics(ds.prepared.test.labels, test.probs!, numClasses, ds.labels, { loss: test.loss }),
         baseline: { majority: { label: base.label, accuracy: base.accuracy } },
       };
-      if (nbsvm) metrics.baseline.nbsvm = nbsvm;
+      // without its wall time: a resumed run's metrics.json must equal a straight run's
+      if (nbsvm) metrics.baseline.nbsvm = { ...nbsvm, seconds: undefined };
       writeJsonAtomic(runFile(dir, 'metrics'), metrics);
     }
   }

@@ -48,6 +48,7 @@ test('rnnlab train reports NBSVM beside the majority baseline (terminal, metrics
   assert.equal(typeof m.baseline.majority.accuracy, 'number');
   assert.ok(m.baseline.nbsvm.accuracy >= 0.95, JSON.stringify(m.baseline.nbsvm));
   assert.equal(m.baseline.nbsvm.selectedOn, 'val');
+  assert.equal(m.baseline.nbsvm.seconds, undefined, 'no wall time in a run record (resume must equal a straight run)');
 
   const off = join(root, 'off');
   const r2 = rnnlab(['train', ...small, '--out', off, '--no-baseline']);
