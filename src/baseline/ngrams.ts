@@ -13,6 +13,7 @@
  */
 import { scanTokens } from '../data/tokenizer.ts';
 import { TokenInterner } from '../data/interner.ts';
+import { IntList } from '../data/encode.ts';
 
 /** Rows of a binary sparse matrix: row i's column ids are indices[indptr[i] .. indptr[i+1]), ascending. */
 export interface BinaryRows {
@@ -68,20 +69,6 @@ class PairTable {
       this.b[t] = b[s]!;
       this.v[t] = v[s]!;
     }
-  }
-}
-
-/** A growable Int32Array. */
-class IntList {
-  data = new Int32Array(1 << 16);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
   }
 }
 

@@ -27,7 +27,7 @@ export interface EncodeOptions {
 }
 
 /** A growable Int32Array (amortized doubling) so millions of ids don't become a JS array of numbers. */
-class IntList {
+export class IntList {
   data = new Int32Array(1 << 16);
   length = 0;
   push(v: number): void {
