@@ -25,6 +25,7 @@ Examples:
   $ rnnlab train --arch gru --out runs/gru                        one model into a run directory
   $ rnnlab predict --model runs/gru "A wonderful, moving film."   label and probability
   $ rnnlab data --dataset reviews.csv                             what a data set holds
+  $ rnnlab baseline --dataset reviews.csv                         the majority class and NBSVM to beat
   $ rnnlab info                                                   which BLAS, how fast
   $ rnnlab train --help                                           every command has --help with examples
 `;
