@@ -69,6 +69,9 @@ export interface TrainCallOptions extends DataOptions, TrainSettings {
   resume?: boolean;
   /** Receives the lines `rnnlab train` prints (data summary, one per epoch); default: silent. */
   log?: (line: string) => void;
+  /** Also fit the NBSVM baseline into metrics.json's baseline.nbsvm (default true, as `rnnlab train`; false =
+   *  --no-baseline). */
+  baseline?: boolean;
 }
 
 const silent = (): void => {};
@@ -96,7 +99,7 @@ export async function train(options: TrainCallOptions): Promise<RunOutcome> {
   const data = dataSpec(options, settings.seed);
   return trainRun({ dir: options.out, train: settings, data }, {
     resume: options.resume ?? true, log: options.log ?? silent, progress: false, onEpoch: options.onEpoch,
-    signal: options.signal,
+    signal: options.signal, baseline: options.baseline ?? true,
   });
 }
 
@@ -176,6 +179,8 @@ export interface ExperimentCallOptions extends DataOptions, Omit<TrainSettings, 
   force?: boolean;
   title?: string;
   signal?: AbortSignal;
+  /** Also fit the NBSVM baseline once for the folder (default true, as `rnnlab experiment`; false = --no-baseline). */
+  baseline?: boolean;
   /** Progress lines (default: this process's stdout / stderr). */
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WriteStream;
@@ -205,7 +210,7 @@ export async function runExperiment(options: ExperimentCallOptions): Promise<Exp
   return runGrid({
     out: options.out, cells, settings, data, workers, force: options.force ?? false,
     title: options.title ?? `${archs.join(', ')} × ${optimizers.join(', ')}`, signal: options.signal,
-    stdout: options.stdout, stderr: options.stderr,
+    stdout: options.stdout, stderr: options.stderr, baseline: options.baseline ?? true,
   });
 }
 
