@@ -62,6 +62,9 @@ export type LoopEnd =
 export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<LoopEnd> {
   const { train } = ctx;
   for (let epoch = state.epoch + 1; epoch <= train.epochs && !state.stoppedEarly; epoch++) {
+    // Let timers and IPC in at every epoch too (fitEpoch yields only every 100 ms): an experiment worker whose epochs
+    // are shorter than that would otherwise not notice its parent is gone until its whole cell was trained.
+    await new Promise((resolve) => setImmediate(resolve));
     if (ctx.signal?.aborted) return { status: 'interrupted' };
     const t0 = performance.now();
     const lr = ctx.optimizer.lr;
