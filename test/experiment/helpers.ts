@@ -57,10 +57,10 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   });
 }
 
-const KILL_ON_LINE = join(ROOT, 'test/experiment/fixtures/kill-on-line.mjs');
+const KILL_ON_LINE = join(ROOT, 'test/fixtures/kill-on-line.mjs');
 
 /**
- * Runs the CLI until it prints a stdout line matching `killOn`, where it SIGKILLs itself (fixtures/kill-on-line.mjs):
+ * Runs the CLI until it prints a stdout line matching `killOn`, where it SIGKILLs itself (test/fixtures/kill-on-line.mjs):
  * a kill -9 at a point fixed by the program, not by a clock. Resolves once the process and every process that shares
  * its stderr (its --workers children) have exited, with what it printed and whether the kill happened.
  */
