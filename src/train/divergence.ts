@@ -13,8 +13,8 @@
  * yet finite (`sgd --lr 1e6 --clip 0` reached 5e5 on a small CSV, 1.4e5 on the tests' synthetic set); whether a float
  * overflow turns such a run into NaN depends on the CPU's BLAS kernel (with --lr 1e30 the Haswell and Zen kernels give
  * NaN, the SkylakeX and Cooperlake ones a finite 2e29). A mean loss 100× chance is not a slow or noisy run: the model
- * is confidently wrong by logit margins of ~70 and more on average, i.e. its weights have blown up. The epoch mean (not one batch) is checked so a
- * single unlucky batch cannot stop a healthy run.
+ * is confidently wrong by logit margins of ~70 and more on average, i.e. its weights have blown up. The epoch mean,
+ * not one batch, is checked so that a single unlucky batch cannot stop a healthy run.
  *
  * In every case the files of the last completed epoch stay as they were (the best model, the checkpoint), and the
  * run is marked `diverged` with a one-line reason.
