@@ -120,7 +120,7 @@ function weightedLoss(
     total *= inv;
   }
   if (!Number.isFinite(total)) {
-    throw new UserError('the loss is not finite (the model diverged); lower the learning rate or clip gradients');
+    throw new DivergedError('the loss is not finite (the model diverged); lower the learning rate or clip gradients', total);
   }
   return { loss: total, correct };
 }

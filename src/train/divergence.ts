@@ -16,6 +16,9 @@
  * is confidently wrong by logit margins of ~70 and more on average, i.e. its weights have blown up. The epoch mean,
  * not one batch, is checked so that a single unlucky batch cannot stop a healthy run.
  *
+ * With --class-weights balanced the chance level moves little: two classes (PyTorch's pos_weight = n₀/n₁) give at most
+ * 2 ln 2, more classes a weighted mean that stays ln C; the bound stays ≥ 50× chance.
+ *
  * In every case the files of the last completed epoch stay as they were (the best model, the checkpoint), and the
  * run is marked `diverged` with a one-line reason.
  */
