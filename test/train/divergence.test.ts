@@ -25,5 +25,10 @@ test('a non-finite loss is a typed DivergedError (still a one-line UserError); b
     (e: unknown) => e instanceof DivergedError && e instanceof UserError && Number.isNaN(e.value) && /diverged/.test(e.message));
   assert.throws(() => classificationLoss(new Float32Array([Infinity, 0]), new Int32Array([1]), 1, 2),
     (e: unknown) => e instanceof DivergedError);
+  // the class-weighted path as well
+  assert.throws(() => classificationLoss(logits, new Int32Array([1, 0]), 2, 2, undefined, [1, 3]),
+    (e: unknown) => e instanceof DivergedError && Number.isNaN(e.value));
+  assert.throws(() => classificationLoss(new Float32Array([0, NaN, 0]), new Int32Array([1]), 1, 3, undefined, [1, 2, 1]),
+    (e: unknown) => e instanceof DivergedError);
   assert.ok(Number.isNaN(batchLoss(new Float32Array([NaN]), new Int32Array([0]), 1, 2).loss));
 });
