@@ -16,7 +16,7 @@
  *                dloss/dx_bc = w[y_b]·(softmax(x_b)_c − [c = y_b]) / Σ_b w[y_b].
  * Checked against PyTorch 1.13: fixtures/class-weights.json (scripts/torch-ref-class-weights.py).
  */
-import { UserError } from '../util/errors.ts';
+import { DivergedError, UserError } from '../util/errors.ts';
 
 export interface LossResult {
   /** Mean loss over the batch. */
@@ -66,7 +66,7 @@ export function classificationLoss(
   }
   const loss = total * inv;
   if (!Number.isFinite(loss)) {
-    throw new UserError('the loss is not finite (the model diverged); lower the learning rate or clip gradients');
+    throw new DivergedError('the loss is not finite (the model diverged); lower the learning rate or clip gradients', loss);
   }
   return { loss, correct };
 }
@@ -120,7 +120,7 @@ function weightedLoss(
     total *= inv;
   }
   if (!Number.isFinite(total)) {
-    throw new UserError('the loss is not finite (the model diverged); lower the learning rate or clip gradients');
+    throw new DivergedError('the loss is not finite (the model diverged); lower the learning rate or clip gradients', total);
   }
   return { loss: total, correct };
 }

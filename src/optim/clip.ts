@@ -7,7 +7,7 @@
  * The norm is accumulated in double precision (PyTorch sums in float32; the two agree to ~1e-7 relative).
  */
 import type { Param } from '../nn/param.ts';
-import { UserError } from '../util/errors.ts';
+import { DivergedError, UserError } from '../util/errors.ts';
 
 /** Global L2 norm of all gradients. */
 export function gradNorm(params: readonly Param[]): number {
@@ -21,7 +21,7 @@ export function gradNorm(params: readonly Param[]): number {
 
 /**
  * Scales all gradients in place so their global norm is at most maxNorm; returns the norm before clipping.
- * A non-finite norm means training has diverged: that throws a UserError instead of spreading NaN into the
+ * A non-finite norm means training has diverged: that throws a DivergedError (a UserError) instead of spreading NaN into the
  * weights (PyTorch 1.13 would silently multiply by NaN).
  */
 export function clipGradNorm(params: readonly Param[], maxNorm: number): number {
@@ -30,7 +30,7 @@ export function clipGradNorm(params: readonly Param[], maxNorm: number): number 
   }
   const norm = gradNorm(params);
   if (!Number.isFinite(norm)) {
-    throw new UserError(`gradient norm is ${norm}: training diverged; lower the learning rate or the clip norm`);
+    throw new DivergedError(`gradient norm is ${norm}: training diverged; lower the learning rate or the clip norm`, norm);
   }
   const coef = maxNorm / (norm + 1e-6);
   if (coef < 1) {

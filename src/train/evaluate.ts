@@ -8,6 +8,7 @@
 import { epochBatches, type EncodedSplit } from '../data/index.ts';
 import { classificationLoss, probabilities } from '../nn/loss.ts';
 import type { RnnClassifier } from '../nn/model.ts';
+import { DivergedError } from '../util/errors.ts';
 
 export interface BatchLoss {
   /** Mean loss over the batch; NaN or ±Infinity when the model diverged. */
@@ -18,7 +19,7 @@ export interface BatchLoss {
 /**
  * classificationLoss, but a diverged model gives a non-finite loss instead of an exception, so the trainer can stop
  * cleanly and say where it happened. (The loss module throws on a non-finite loss; non-finite logits are caught
- * here first, and the rare finite-logit overflow is caught from its throw.)
+ * here first, and the rare finite-logit overflow is caught from its DivergedError.)
  */
 export function batchLoss(
   logits: Float32Array, labels: Int32Array, size: number, numClasses: number, dLogits?: Float32Array,
@@ -29,7 +30,7 @@ export function batchLoss(
   try {
     return classificationLoss(logits, labels, size, numClasses, dLogits, classWeights);
   } catch (e) {
-    if (e instanceof Error && /not finite/.test(e.message)) return { loss: Infinity, correct: 0 };
+    if (e instanceof DivergedError) return { loss: e.value, correct: 0 };
     throw e;
   }
 }

@@ -10,8 +10,10 @@
  *                    history.jsonl and status.json; log one line
  *                    early stopping: stop after `patience` epochs without a lower validation loss
  *
- * A non-finite loss (NaN/Inf) stops the run where it happened: the step's update is never applied, the files of the
- * last completed epoch stay as they are, and the caller marks the run `diverged` with a one-line reason.
+ * Divergence (the rule is in divergence.ts): a non-finite batch loss or gradient norm stops the run at that step,
+ * before its update; an epoch whose mean training loss is over 100 × chance stops it after that epoch, before the
+ * epoch is evaluated or saved. Either way the files of the last completed epoch stay as they are, and the caller
+ * marks the run `diverged` with a one-line reason.
  *
  * Determinism: batch order is a pure function of (seed, epoch), dropout masks come from one seeded RNG whose state is
  * checkpointed, and every reduction runs in a fixed order, so the same seed (and BLAS thread count) gives
@@ -21,11 +23,12 @@ import { batchCount, epochBatches, type PreparedData } from '../data/index.ts';
 import type { RnnClassifier } from '../nn/model.ts';
 import type { Param } from '../nn/param.ts';
 import { clipGradNorm, type Optimizer, type Scheduler } from '../optim/index.ts';
-import { UserError } from '../util/errors.ts';
+import { DivergedError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
 import type { ResolvedTrain } from './config.ts';
 import { batchLoss, evaluateSplit } from './evaluate.ts';
 import { saveCheckpoint, type LoopState } from './checkpoint.ts';
+import { epochLossDivergence } from './divergence.ts';
 import { EpochBar, formatEpochLine, type Logger } from './progress.ts';
 import { runFile, saveModelWeights, writeHistory, writeStatus, type EpochRecord } from './run-dir.ts';
 
@@ -59,6 +62,9 @@ export type LoopEnd =
 export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<LoopEnd> {
   const { train } = ctx;
   for (let epoch = state.epoch + 1; epoch <= train.epochs && !state.stoppedEarly; epoch++) {
+    // Let timers and IPC in at every epoch too (fitEpoch yields only every 100 ms): an experiment worker whose epochs
+    // are shorter than that would otherwise not notice its parent is gone until its whole cell was trained.
+    await new Promise((resolve) => setImmediate(resolve));
     if (ctx.signal?.aborted) return { status: 'interrupted' };
     const t0 = performance.now();
     const lr = ctx.optimizer.lr;
@@ -67,6 +73,8 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
     if (epoch > 0) {
       const r = await fitEpoch(ctx, epoch);
       if (r.status !== 'ok') return r;
+      const exploded = epochLossDivergence(r.loss, ctx.numClasses);
+      if (exploded) return { status: 'diverged', reason: `training diverged in epoch ${epoch}: ${exploded}; ${hint(train)}` };
       fit = r;
     }
     const val = evaluateSplit(ctx.model, ctx.data.val, ctx.numClasses);
@@ -167,7 +175,7 @@ async function fitEpoch(ctx: LoopContext, epoch: number): Promise<EpochFit | Sto
         try {
           clipGradNorm(ctx.trainable ?? model.params, train.clip);
         } catch (e) {
-          if (e instanceof UserError) return diverged(ctx, epoch, step, 'the gradient norm is not finite', r.loss);
+          if (e instanceof DivergedError) return diverged(ctx, epoch, step, 'the gradient norm is not finite', r.loss);
           throw e;
         }
       }

@@ -13,3 +13,15 @@ export class UserError extends Error {
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }
+
+/**
+ * Training diverged: a loss or gradient norm that is NaN/±Infinity. A UserError (the cure is a smaller learning rate
+ * or clipping), typed so that callers that turn divergence into data (the trainer's `diverged` status) recognise it
+ * by class, not by its wording. `value` is the offending number.
+ */
+export class DivergedError extends UserError {
+  constructor(message: string, readonly value: number) {
+    super(message);
+    this.name = 'DivergedError';
+  }
+}

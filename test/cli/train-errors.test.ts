@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { oneLineError, rnnlab, rnnlabAsync } from './helpers.ts';
-import { tmpDir, writeSyntheticCsv } from '../train/helpers.ts';
+import { setCheckpointParam, tmpDir, writeSyntheticCsv } from '../train/helpers.ts';
 
 const root = tmpDir('rnnlab-cli-train-');
 const csv = writeSyntheticCsv(root, 200);
@@ -23,15 +23,31 @@ test('bad option values exit 2 with one line that lists the allowed values', asy
   assert.ok(!existsSync(out), 'nothing written on a bad option');
 });
 
-test('a diverging run exits 1 with a one-line reason and stays usable', () => {
+test('a diverging run exits 1 with a one-line reason and stays usable (weights turned NaN, deterministically)', () => {
   const out = join(root, 'diverged');
-  const r = rnnlab(['train', ...small, '--epochs', '2', '--optimizer', 'sgd', '--lr', '1e30', '--clip', '0', '--out', out]);
-  assert.equal(r.code, 1);
+  const first = rnnlab(['train', ...small, '--epochs', '1', '--out', out]);
+  assert.equal(first.code, 0, first.stderr);
+  setCheckpointParam(out, 'fc.bias', NaN); // as if epoch 1's last update had overflowed: NaN on every CPU
+  const r = rnnlab(['train', ...small, '--epochs', '2', '--resume', '--out', out]);
+  assert.equal(r.code, 1, r.stderr);
   const lines = r.stderr.trimEnd().split('\n');
-  assert.match(lines[0]!, /^rnnlab: training diverged at epoch 1, step \d+: the loss is NaN \(last finite loss [\d.]+\); lower --lr or set --clip/);
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /^rnnlab: training diverged at epoch 2, step 1: the loss is NaN \(no finite loss yet this epoch\); lower --lr or --clip \[run marked diverged; .*model\.safetensors keeps epoch [01]\]$/);
   assert.equal(JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')).status, 'diverged');
   const p = rnnlab(['predict', '--model', out, 'a great film']);
   assert.equal(p.code, 0, p.stderr);
   assert.match(p.stdout, /^(neg|pos)\t0\.\d{4}\ta great film\n$/);
+});
+
+test('sgd --lr 1e6 --clip 0 (a huge loss that stays finite on the kernels tried) exits 1 as diverged', () => {
+  const out = join(root, 'exploded');
+  const r = rnnlab(['train', ...small, '--epochs', '2', '--optimizer', 'sgd', '--lr', '1e6', '--clip', '0', '--out', out]);
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  // the bound's message where the loss stays finite (every OPENBLAS_CORETYPE tried); NaN's where a kernel overflows
+  assert.match(lines[0]!, /^rnnlab: training diverged (in epoch 1: the mean training loss is \S+, over 100 × the chance-level loss ln 2 \(69\.3\)|at epoch 1, step \d+: the loss is (NaN|-?Infinity) .*); lower --lr or set --clip/);
+  assert.equal(JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')).status, 'diverged');
+  assert.equal(rnnlab(['predict', '--model', out, 'a great film']).code, 0);
 });
 

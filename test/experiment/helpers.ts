@@ -57,6 +57,28 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   });
 }
 
+const KILL_ON_LINE = join(ROOT, 'test/fixtures/kill-on-line.mjs');
+
+/**
+ * Runs the CLI until it prints a stdout line matching `killOn`, where it SIGKILLs itself (test/fixtures/kill-on-line.mjs):
+ * a kill -9 at a point fixed by the program, not by a clock. Resolves once the process and every process that shares
+ * its stderr (its --workers children) have exited, with what it printed and whether the kill happened.
+ */
+export function runCliUntilKilled(args: string[], killOn: RegExp): Promise<{ stdout: string; stderr: string; killed: boolean }> {
+  const child = spawn(process.execPath, ['--import', KILL_ON_LINE, CLI, ...args], {
+    cwd: ROOT, env: { ...process.env, RNNLAB_BLAS: 'typescript', RNNLAB_TEST_KILL_ON: killOn.source },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  // worker processes inherit the stderr pipe: it closes when the last of them is gone
+  const closed = new Promise<void>((resolve) => child.stderr.on('close', () => resolve()));
+  return Promise.all([exited, closed]).then(([signal]) => ({ stdout, stderr, killed: signal === 'SIGKILL' }));
+}
+
 /** results.json without what legitimately differs between two runs: wall times, speeds, the machine. */
 export function withoutTimings(results: unknown): unknown {
   return JSON.parse(JSON.stringify(results, (key, value: unknown) =>

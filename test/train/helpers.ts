@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { Rng } from '../../src/util/rng.ts';
 import type { DataSpec } from '../../src/train/config.ts';
 import { parseTrainOptions, type TrainOptions } from '../../src/train/options.ts';
+import { RnnClassifier } from '../../src/nn/model.ts';
+import { loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint.ts';
+import { readRunConfig } from '../../src/train/run-dir.ts';
 
 const FILLER = ['the', 'a', 'movie', 'film', 'plot', 'actor', 'was', 'is', 'really', 'quite', 'and', 'story', 'scene',
   'music', 'very', 'this', 'it', 'of', 'ending', 'cast'];
@@ -52,4 +55,20 @@ export function smallTrain(over: Record<string, unknown> = {}): TrainOptions {
 export function collector(): { lines: string[]; log: (l: string) => void } {
   const lines: string[] = [];
   return { lines, log: (l) => lines.push(l) };
+}
+
+/**
+ * Rewrites a run's last checkpoint with every element of one parameter set to `value`, through the library's own
+ * checkpoint functions: the state a run is in when its last update blew that parameter up (NaN, or huge but finite).
+ * Resuming the run then meets it at the first step of the next epoch — on every IEEE-754 machine, whatever the BLAS
+ * kernel, since NaN propagates through every sum and a huge finite output bias gives a huge finite loss.
+ */
+export function setCheckpointParam(dir: string, param: string, value: number): void {
+  const model = new RnnClassifier(readRunConfig(dir).model, 1);
+  const path = join(dir, 'checkpoint.safetensors');
+  const ck = loadCheckpoint(path, model);
+  const p = model.params.find((x) => x.name === param);
+  if (!p) throw new Error(`no parameter ${param} in ${model.params.map((x) => x.name).join(', ')}`);
+  p.data.fill(value);
+  saveCheckpoint(path, model, ck);
 }

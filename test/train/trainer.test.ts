@@ -9,7 +9,7 @@ import { RnnClassifier } from '../../src/nn/model.ts';
 import { loadCheckpoint } from '../../src/train/checkpoint.ts';
 import { predictTexts } from '../../src/train/predict.ts';
 import { UserError } from '../../src/util/errors.ts';
-import { collector, dataSpec, smallTrain, tmpDir, writeSyntheticCsv } from './helpers.ts';
+import { collector, dataSpec, setCheckpointParam, smallTrain, tmpDir, writeSyntheticCsv } from './helpers.ts';
 
 const root = tmpDir();
 const csv = writeSyntheticCsv(root, 200);
@@ -138,28 +138,59 @@ test('resume: 2 epochs, then resume to 3 (and an interrupted run) end exactly li
   assert.deepEqual(again.metrics, straight.metrics);
 });
 
-test('a diverging run (huge lr) stops with a one-line reason, is marked diverged, and its files stay usable', async () => {
-  const dir = join(root, 'diverge');
-  const out = await trainRun({ dir, train: smallTrain({ optimizer: 'sgd', lr: 1e30, clip: 0 }), data: spec }, quiet);
+test('weights that turned NaN: the next step stops the run with a one-line reason, marked diverged, files usable', async () => {
+  // epoch 1 trains normally; then the checkpoint's output bias is NaN, as if epoch 1's last update had overflowed
+  const dir = join(root, 'diverge-nan');
+  const opts = (epochs: number) => smallTrain({ epochs });
+  assert.equal((await trainRun({ dir, train: opts(1), data: spec }, quiet)).status, 'ok');
+  const bestBefore = readFileSync(join(dir, 'model.safetensors'));
+  setCheckpointParam(dir, 'fc.bias', NaN);
+  const out = await trainRun({ dir, train: opts(3), data: spec }, quiet);
   assert.equal(out.status, 'diverged');
-  assert.match(out.reason!, /^training diverged at epoch 1, step \d+: the loss is NaN \(last finite loss \d+\.\d+\); lower --lr or set --clip/);
-  assert.ok(!out.reason!.includes('\n'));
+  assert.match(out.reason!, /^training diverged at epoch 2, step 1: the loss is NaN \(no finite loss yet this epoch\); lower --lr or --clip$/);
   const status = readStatus(dir)!;
   assert.equal(status.status, 'diverged');
   assert.equal(status.reason, out.reason);
-  assert.equal(status.bestEpoch, 0);
-  // best checkpoint (epoch 0 here) loads and predicts finite probabilities; the last checkpoint loads too
+  assert.equal(status.epochsCompleted, 1);
+  assert.deepEqual(readHistory(dir).map((r) => r.epoch), [0, 1], 'nothing of the diverged epoch is recorded');
+  // the best weights are untouched, load, and predict finite probabilities; the last checkpoint loads too
+  assert.ok(readFileSync(join(dir, 'model.safetensors')).equals(bestBefore));
   const saved = loadSavedModel(dir);
   for (const p of saved.model.params) assert.ok(p.data.every(Number.isFinite), p.name);
   const [pred] = predictTexts(saved, ['a great film']);
   assert.ok(Number.isFinite(pred!.probability));
-  const ck = loadCheckpoint(join(dir, 'checkpoint.safetensors'), new RnnClassifier(saved.config.model, 1));
-  assert.equal(ck.epoch, 0);
+  assert.equal(loadCheckpoint(join(dir, 'checkpoint.safetensors'), new RnnClassifier(saved.config.model, 1)).epoch, 1);
   assert.ok(existsSync(join(dir, 'metrics.json')));
   // asking again returns the recorded divergence instead of re-running it
-  const again = await trainRun({ dir, train: smallTrain({ optimizer: 'sgd', lr: 1e30, clip: 0 }), data: spec }, quiet);
+  const again = await trainRun({ dir, train: opts(3), data: spec }, quiet);
   assert.equal(again.alreadyFinished, true);
   assert.equal(again.status, 'diverged');
+});
+
+test('weights that blew up without overflowing: an epoch\'s mean loss over 100 × chance stops the run (diverged)', async () => {
+  // an output bias of 1e4 makes every "neg" example's loss ≈ 1e4 — finite on every machine, and far over the bound
+  const dir = join(root, 'diverge-huge');
+  const opts = (epochs: number) => smallTrain({ epochs });
+  await trainRun({ dir, train: opts(1), data: spec }, quiet);
+  setCheckpointParam(dir, 'fc.bias', 1e4);
+  const out = await trainRun({ dir, train: opts(3), data: spec }, quiet);
+  assert.equal(out.status, 'diverged');
+  const m = /^training diverged in epoch 2: the mean training loss is (\S+), over 100 × the chance-level loss ln 2 \(69\.3\); lower --lr or --clip$/.exec(out.reason!);
+  assert.ok(m, out.reason);
+  assert.ok(Number(m[1]) > 1000 && Number(m[1]) < 1e4, m[1]);
+  assert.equal(readStatus(dir)!.status, 'diverged');
+  assert.deepEqual(readHistory(dir).map((r) => r.epoch), [0, 1]);
+  assert.equal(out.bestEpoch !== null && out.bestEpoch <= 1, true);
+  for (const p of loadSavedModel(dir).model.params) assert.ok(p.data.every(Number.isFinite), p.name);
+});
+
+test('issue 11\'s case, sgd --lr 1e6 --clip 0, is flagged as diverged in epoch 1 (by the loss bound, or by NaN)', async () => {
+  // On the CPUs tried the loss stays finite (1.4e5, every OPENBLAS_CORETYPE); a kernel that overflows to NaN instead
+  // is caught by the NaN check. Either way the run must not end "ok".
+  const out = await trainRun({ dir: join(root, 'diverge-lr'), train: smallTrain({ optimizer: 'sgd', lr: 1e6, clip: 0 }), data: spec }, quiet);
+  assert.equal(out.status, 'diverged');
+  assert.match(out.reason!, /^training diverged (in epoch 1: the mean training loss is \S+, over 100 ×|at epoch 1, step \d+: the loss is (NaN|-?Infinity))/);
+  assert.ok(!out.reason!.includes('\n'));
 });
 
 test('early stopping: --patience stops after that many epochs without a lower validation loss', async () => {

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { addTrainOptions, parseTrainCli } from '../options/train.ts';
 import { trainRun } from '../../train/run.ts';
 import { UserError } from '../../util/errors.ts';
+import { DIVERGENCE_HELP } from '../../train/divergence.ts';
 
 const EXAMPLES = `
 Examples:
@@ -28,7 +29,7 @@ export function register(program: Command): void {
     .option('--resume', 'continue the run in --out from its last completed epoch (or return it if finished)')
     .option('--no-baseline', 'skip the NBSVM uni+bigram baseline (computed before training, seconds on IMDB; see rnnlab baseline)');
   addTrainOptions(cmd);
-  cmd.addHelpText('after', EXAMPLES);
+  cmd.addHelpText('after', DIVERGENCE_HELP + EXAMPLES);
   cmd.action(async (raw: Record<string, unknown>) => {
     const { train, data } = parseTrainCli(raw);
     const dir = String(raw.out);
