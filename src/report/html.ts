@@ -8,14 +8,21 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Spec as VegaSpec } from 'vega';
-import type { Results } from './results.ts';
-import { CHART_NAMES, type ChartName } from './charts.ts';
-import { formatFixed, formatPercent } from './format.ts';
+import type { Results, Run } from './results.ts';
+import { majorityAccuracy } from './results.ts';
+import { gridCharts, seriesLabel, type DataTable, type ReportChart } from './charts.ts';
+import { confusionChart, runCurvesChart } from './run-charts.ts';
+import { readRun } from './diagnose.ts';
 import { nbsvmText } from './baselines.ts';
-import { archLabel, bestPerArch, epochsTrained, formatLr, optimizerLabel, runLabel, selectBest } from './select.ts';
+import type { RunDetail } from './run-folder.ts';
+import { settingRows } from './settings.ts';
+import { formatDuration, formatFixed, formatPercent } from './format.ts';
 import {
-  BEST_RULE, RUN_COLUMNS, baselineText, runRow, settingText, sortedRuns, statusCounts,
+  archLabel, bestPerArch, bestRecord, epochsTrained, formatLr, optimizerLabel, runCell, runLabel, runSeed, selectBest,
+  shortTitle,
+} from './select.ts';
+import {
+  BEST_RULE, RUN_COLUMNS, baselineText, runRow, sortedRuns, splitSizesText, statusCounts,
 } from './summary.ts';
 
 /** Escapes text for HTML element content and double- or single-quoted attribute values. */
@@ -41,17 +48,13 @@ function vegaScript(): string {
   return vegaRuntime;
 }
 
-/** Accessible names of the chart containers (the visible titles are drawn by vega inside each chart). */
-const CHART_TITLES: Record<ChartName, string> = {
-  loss: 'Test loss per epoch',
-  accuracy: 'Test accuracy per epoch',
-  best: 'Best run of each architecture',
-};
-
 const STYLE = `
-body { font: 15px/1.45 system-ui, "DejaVu Sans", sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem;
-  color: #222; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ddd; }
+*, *::before, *::after { box-sizing: border-box; }
+body { font: 15px/1.45 system-ui, "DejaVu Sans", sans-serif; margin: 1.5rem auto; max-width: 1400px; padding: 0 1rem;
+  color: #222; overflow-wrap: anywhere; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ddd; }
+h3 { margin: 1.5rem 0 .3rem; }
+.scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; margin: .5rem 0; } th, td { padding: .3rem .6rem; border-bottom: 1px solid #e5e5e5; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th { text-align: left; background: #f5f5f5; }
@@ -59,10 +62,21 @@ th button { all: unset; cursor: pointer; font-weight: bold; }
 th button:focus-visible { outline: 2px solid #4c78a8; }
 th[aria-sort=ascending] button::after { content: " ▲"; } th[aria-sort=descending] button::after { content: " ▼"; }
 tr.best td { background: #eef6ee; } .status-diverged, .status-failed { color: #b00; }
-.hint { color: #666; font-size: .9rem; }
-.chart { margin: 1rem 0; overflow-x: auto; }
+.verdict-over-fitting, .verdict-at-baseline { color: #a34d00; } .verdict-still-improving { color: #1f5fa0; }
+.hint { color: #555; font-size: .9rem; }
+figure { margin: 1rem 0 1.5rem; max-width: 100%; }
+.chart { max-width: 100%; }
+.chart svg { max-width: 100%; height: auto; display: block; }
+details > summary { cursor: pointer; color: #1f5fa0; font-size: .9rem; }
+.run { border-top: 1px solid #ddd; padding-top: .3rem; }
+.run dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .5rem 0; }
+.run dt { color: #555; } .run dd { margin: 0; }
+.pair { display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: flex-start; }
+.pair > * { min-width: 0; max-width: 100%; }
+nav ul { padding-left: 1.2rem; columns: 14rem; }
 #tooltip { position: fixed; pointer-events: none; background: #fff; border: 1px solid #999; padding: .3rem .5rem;
   font-size: .85rem; box-shadow: 0 2px 6px rgba(0,0,0,.2); display: none; white-space: pre; z-index: 10; }
+@media (max-width: 600px) { body { font-size: 14px; padding: 0 .6rem; } th, td { padding: .25rem .4rem; } }
 `;
 
 /** Sorting: click a header; numbers compare numerically, missing values (data-sort="") always go last. */
@@ -101,31 +115,53 @@ function tooltip(handler, event, item, value) {
 }
 
 for (const el of document.querySelectorAll('.chart')) {
-  const spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
+  // the wide layout when the page has room for it, else the one-column layout (see ReportChart.narrow)
+  const narrow = el.dataset.narrow && el.clientWidth < Number(el.dataset.minWidth);
+  const spec = JSON.parse(document.getElementById(narrow ? el.dataset.narrow : el.dataset.spec).textContent);
   new vega.View(vega.parse(spec), { renderer: 'svg', container: el, hover: true, tooltip })
     .runAsync()
-    .then(() => el.setAttribute('data-rendered', 'true'))
+    .then(() => {
+      el.setAttribute('data-rendered', 'true');
+      el.setAttribute('data-layout', narrow ? 'narrow' : 'wide');
+    })
     .catch((e) => { el.textContent = 'This chart failed to draw: ' + e.message; console.error(e); });
 }
 `;
 
-const td = (text: string, sort: number | string | null, numeric: boolean, cls = '') =>
+const td = (text: string, sort: number | string | null, numeric: boolean, cls = '', html?: string) =>
   `<td${numeric || cls ? ` class="${[numeric ? 'num' : '', cls].filter(Boolean).join(' ')}"` : ''}` +
-  ` data-sort="${sort === null ? '' : escapeHtml(String(sort))}">${escapeHtml(text)}</td>`;
+  ` data-sort="${sort === null ? '' : escapeHtml(String(sort))}">${html ?? escapeHtml(text)}</td>`;
+
+/** The id of a run's section: its cell name made safe for a URL fragment, plus its seed when cells repeat. */
+export function runAnchor(run: Run, runs: Run[]): string {
+  const cell = runCell(run);
+  const repeated = runs.some((r) => r !== run && runCell(r) === cell);
+  const seed = runSeed(run);
+  return 'run-' + (repeated && seed !== null ? `${cell}-seed-${seed}` : cell).replace(/[^A-Za-z0-9_-]+/g, '-');
+}
 
 function runsTable(results: Results): string {
   const best = selectBest(results.runs)?.run;
-  const head = RUN_COLUMNS.map(
+  const baseline = majorityAccuracy(results);
+  const columns = [...RUN_COLUMNS, { title: 'Reading', numeric: false }];
+  const head = columns.map(
     (c) => `<th scope="col" aria-sort="none"${c.numeric ? ' data-type="number"' : ''}>` +
       `<button type="button">${escapeHtml(c.title)}</button></th>`,
   ).join('');
   const rows = sortedRuns(results).map((run) => {
-    const cells = runRow(run).map((cell, i) =>
-      td(cell.text, cell.sort, RUN_COLUMNS[i].numeric, i === RUN_COLUMNS.length - 1 ? `status-${run.status}` : ''));
+    const cells = runRow(run).map((cell, i) => {
+      const title = RUN_COLUMNS[i].title;
+      const cls = title === 'Status' ? `status-${run.status}` : '';
+      const html = i === 0 ? `<a href="#${runAnchor(run, results.runs)}">${escapeHtml(cell.text)}</a>` : undefined;
+      return td(cell.text, cell.sort, RUN_COLUMNS[i].numeric, cls, html);
+    });
+    const reading = readRun(run, baseline);
+    cells.push(td(reading.verdict, reading.verdict, false, `verdict-${reading.verdict.replace(/ /g, '-')}`));
     const attrs = run === best ? ' class="best" title="best run (by validation accuracy)"' : '';
     return `<tr${attrs}>${cells.join('')}</tr>`;
   });
-  return `<table id="runs" class="sortable"><thead><tr>${head}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  return `<div class="scroll"><table id="runs" class="sortable"><thead><tr>${head}</tr></thead>\n<tbody>\n` +
+    `${rows.join('\n')}\n</tbody></table></div>`;
 }
 
 function bestSection(results: Results): string {
@@ -138,30 +174,131 @@ function bestSection(results: Results): string {
     `<td class="num">${formatPercent(record.valAccuracy)}</td><td class="num">${formatPercent(run.test?.accuracy)}</td>` +
     `<td class="num">${formatFixed(run.test?.macroF1)}</td></tr>`);
   return `<p class="hint">${escapeHtml(BEST_RULE)}</p>
-<p><strong>Overall: ${escapeHtml(runLabel(run))}</strong>: validation ${formatPercent(record.valAccuracy)},
-test ${formatPercent(run.test?.accuracy)}, macro-F1 ${formatFixed(run.test?.macroF1)}
-(epoch ${record.epoch} of ${epochsTrained(run)}).</p>
-<table id="best"><thead><tr><th>Architecture</th><th>Optimizer</th><th>Learning rate</th><th>Best epoch</th>
-<th>Val. accuracy</th><th>Test accuracy</th><th>Macro-F1</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+<p><strong>Overall: <a href="#${runAnchor(run, results.runs)}">${escapeHtml(seriesLabel(run, results.runs))}</a></strong>:
+validation ${formatPercent(record.valAccuracy)}, test ${formatPercent(run.test?.accuracy)},
+macro-F1 ${formatFixed(run.test?.macroF1)} (epoch ${record.epoch} of ${epochsTrained(run)}).</p>
+<div class="scroll"><table id="best"><thead><tr><th>Architecture</th><th>Optimizer</th><th>Learning rate</th>
+<th>Best epoch</th><th>Val. accuracy</th><th>Test accuracy</th><th>Macro-F1</th></tr></thead>
+<tbody>${rows.join('')}</tbody></table></div>`;
 }
 
-function keyValueTable(id: string, entries: [string, string][]): string {
+function keyValueTable(id: string, entries: [string, string][], keyHeader?: string): string {
   const rows = entries.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`);
-  return `<table id="${id}"><tbody>${rows.join('')}</tbody></table>`;
+  const head = keyHeader ? `<thead><tr><th scope="col">${escapeHtml(keyHeader)}</th><th scope="col">Value</th></tr></thead>` : '';
+  return `<div class="scroll"><table id="${id}">${head}<tbody>${rows.join('')}</tbody></table></div>`;
 }
 
-/** The whole page; `charts` are the compiled vega specs (compiledCharts). */
-export function reportHtml(results: Results, charts: Record<ChartName, VegaSpec>): string {
-  const title = results.title ?? 'rnnlab experiment';
+/** A chart's numbers as an HTML table (its text alternative). */
+function dataTable(table: DataTable, caption: string): string {
+  const head = table.columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
+  const rows = table.rows.map((r) =>
+    `<tr>${r.map((c, i) => i === 0 ? `<th scope="row">${escapeHtml(c)}</th>`
+      : `<td${table.numeric[i] ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`);
+  return `<div class="scroll"><table class="data"><caption class="hint">${escapeHtml(caption)}</caption>` +
+    `<thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+/**
+ * A chart (drawn by the page's script from the spec in `specs`) and, under it, the same numbers as a table: what a
+ * screen reader reads, and all a reader without JavaScript gets.
+ */
+function figure(chart: ReportChart, specs: Map<string, unknown>): string {
+  specs.set(`spec-${chart.id}`, chart.spec);
+  if (chart.narrow) specs.set(`spec-${chart.id}-narrow`, chart.narrow);
+  const narrow = chart.narrow ? ` data-narrow="spec-${chart.id}-narrow"` : '';
+  return `<figure id="figure-${chart.id}">
+<div class="chart" id="chart-${chart.id}" data-spec="spec-${chart.id}"${narrow} data-min-width="${chart.minWidth}" ` +
+    `role="img" aria-label="${escapeHtml(chart.title)} (its numbers are in the table below)"></div>
+<details><summary>Numbers of this chart</summary>${dataTable(chart.table, chart.title)}</details>
+</figure>`;
+}
+
+function classTable(detail: RunDetail): string {
+  if (!detail.perClass) return '';
+  const rows = detail.perClass.map((c) =>
+    `<tr><th scope="row">${escapeHtml(c.label)}</th><td class="num">${formatFixed(c.precision)}</td>` +
+    `<td class="num">${formatFixed(c.recall)}</td><td class="num">${formatFixed(c.f1)}</td>` +
+    `<td class="num">${c.support}</td></tr>`);
+  return `<div class="scroll"><table class="per-class"><caption class="hint">Per class (test, kept weights)</caption>` +
+    `<thead><tr><th scope="col">Class</th><th scope="col">Precision</th><th scope="col">Recall</th>` +
+    `<th scope="col">F1</th><th scope="col">Support</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+/** One run: what it is, how it read, where its files are, its curves and its confusion matrix. */
+function runSection(results: Results, run: Run, index: number, detail: RunDetail | undefined,
+  specs: Map<string, unknown>): string {
+  const label = seriesLabel(run, results.runs);
+  const record = bestRecord(run);
+  const reading = readRun(run, majorityAccuracy(results));
+  const facts: [string, string][] = [
+    ['Status', run.reason ? `${run.status}: ${run.reason}` : run.status],
+    ['Reading', `${reading.verdict}: ${reading.text}`],
+    ['Seed', runSeed(run) === null ? '—' : String(runSeed(run))],
+    ['Kept epoch', run.bestEpoch === null ? '—' : `${run.bestEpoch} of ${epochsTrained(run)}`],
+    ['Validation accuracy', formatPercent(record?.valAccuracy)],
+    ['Test accuracy / macro-F1', `${formatPercent(run.test?.accuracy)} / ${formatFixed(run.test?.macroF1)}`],
+    ['Wall time', formatDuration(run.seconds)],
+  ];
+  if (detail) {
+    facts.push(['Split sizes', `${detail.sizes.train.toLocaleString('en-US')} train / ` +
+      `${detail.sizes.val.toLocaleString('en-US')} validation / ${detail.sizes.test.toLocaleString('en-US')} test`]);
+  }
+  const folder = run.dir !== undefined
+    ? `<dt>Folder</dt><dd><a class="folder" href="${escapeHtml(encodeURI(run.dir.replace(/\\/g, '/')))}/">` +
+      `${escapeHtml(run.dir)}</a></dd>` : '';
+  const parts = [
+    `<section class="run" id="${runAnchor(run, results.runs)}" aria-labelledby="${runAnchor(run, results.runs)}-h">`,
+    `<h3 id="${runAnchor(run, results.runs)}-h">${escapeHtml(label)}</h3>`,
+    `<dl>${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd${k === 'Reading' ? ` class="verdict-${reading.verdict.replace(/ /g, '-')}"` : ''}>${escapeHtml(v)}</dd>`).join('')}${folder}</dl>`,
+  ];
+  if (run.history.length) parts.push(figure(runCurvesChart(run, `run-${index}-curves`, label), specs));
+  if (detail?.confusion) {
+    const chart = confusionChart(run, detail, { id: `run-${index}-confusion`, title: `Confusion matrix: ${label}`, file: false });
+    parts.push(`<div class="pair">${figure(chart, specs)}${classTable(detail)}</div>`);
+  } else if (run.status === 'ok') {
+    parts.push('<p class="hint">No confusion matrix: the run folder (metrics.json) was not found.</p>');
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+/** Files beside report.html, linked for download. */
+const DOWNLOADS: [string, string][] = [
+  ['results.csv', 'one row per run'], ['history.csv', 'one row per run per epoch'], ['results.json', 'everything'],
+  ['summary.md', 'this report as markdown'],
+];
+
+/**
+ * The whole page. `details` come from the run folders (readRunDetails) and add split sizes, confusion matrices and
+ * the resolved schedule; without them the page still has everything results.json holds.
+ */
+export function reportHtml(results: Results, details: Map<Run, RunDetail> = new Map(),
+  charts: ReportChart[] = gridCharts(results, details)): string {
+  const title = shortTitle(results);
   const m = results.machine;
-  const chartDivs = CHART_NAMES.map((name) =>
-    `<div class="chart" id="chart-${name}" data-spec="spec-${name}" role="img" ` +
-    `aria-label="${escapeHtml(CHART_TITLES[name])}"></div>`).join('\n');
-  const specScripts = CHART_NAMES.map((name) =>
-    `<script type="application/json" id="spec-${name}">${scriptJson(charts[name])}</script>`).join('\n');
+  const specs = new Map<string, unknown>();
+  const chartFigures = charts.map((c) => figure(c, specs)).join('\n');
+  const runSections = sortedRuns(results).map((run, i) => runSection(results, run, i, details.get(run), specs)).join('\n');
   const notes = results.notes?.length
-    ? `<h2>Notes</h2>\n<ul id="notes">${results.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
+    ? `<h2 id="notes-h">Notes</h2>\n<ul id="notes">${results.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
     : '';
+  const sizes = splitSizesText(details);
+  const specScripts = [...specs].map(([id, spec]) =>
+    `<script type="application/json" id="${id}">${scriptJson(spec)}</script>`).join('\n');
+  // Sections in page order; a later stage (e.g. a learning-rate search) adds its own [id, heading, html] here.
+  const sections: [string, string, string][] = [
+    ['runs-h', 'Runs', `<p class="hint">Click a column header to sort; click again to reverse. A run's name leads to ` +
+      `its section. Reading: from the validation curves (see each run).</p>\n${runsTable(results)}`],
+    ['best-h', 'Best runs', bestSection(results)],
+    ['baseline-h', 'Baselines', `<p id="baseline">${escapeHtml(baselineText(results))}</p>` +
+      (nbsvmText(results) ? `\n<p id="baseline-nbsvm">${escapeHtml(nbsvmText(results)!)}</p>` : '')],
+    ['charts-h', 'Charts', `<p class="hint">Grid charts show test-set curves (selection uses validation); epoch 0 is ` +
+      `the model before training. Hover a point for its values; each chart's numbers are in the table under it.</p>\n` +
+      chartFigures],
+    ['per-run-h', 'Each run', `<p class="hint">Train, validation and test curves, the kept epoch, the confusion ` +
+      `matrix and per-class scores of each run, with a link to its folder.</p>\n${runSections}`],
+  ];
+  const nav = sections.map(([id, heading]) => `<li><a href="#${id}">${escapeHtml(heading)}</a></li>`);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -173,26 +310,26 @@ export function reportHtml(results: Results, charts: Record<ChartName, VegaSpec>
 <style>${STYLE}</style>
 </head>
 <body>
+<header>
 <h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(statusCounts(results.runs))}.</p>
-<h2>Runs</h2>
-<p class="hint">Click a column header to sort; click again to reverse.</p>
-${runsTable(results)}
-<h2>Best runs</h2>
-${bestSection(results)}
-<h2>Baseline</h2>
-<p id="baseline">${escapeHtml(baselineText(results))}</p>
-${nbsvmText(results) ? `<p id="baseline-nbsvm">${escapeHtml(nbsvmText(results)!)}</p>` : ''}
+<p>${escapeHtml(statusCounts(results.runs))}.${sizes ? ` Data: ${escapeHtml(sizes)}.` : ''}</p>
+<noscript><p class="hint">Charts need JavaScript; the numbers of every chart are in the table under it.</p></noscript>
+<nav aria-label="Contents"><ul>${nav.join('')}<li><a href="#settings-h">Settings</a></li>` +
+    `<li><a href="#files-h">Files</a></li></ul></nav>
+</header>
+<main>
+${sections.map(([id, heading, html]) => `<h2 id="${id}">${escapeHtml(heading)}</h2>\n${html}`).join('\n')}
 ${notes}
-<h2>Charts</h2>
-<p class="hint">Test-set curves; epoch 0 is the model before training. Hover a point for its values.</p>
-${chartDivs}
-<h2>Settings</h2>
-${keyValueTable('settings', Object.entries(results.settings).map(([k, v]) => [k, settingText(v)]))}
-<h2>Machine</h2>
+<h2 id="settings-h">Settings</h2>
+<p class="hint">Under the command-line option names (rnnlab experiment --help).</p>
+${keyValueTable('settings', settingRows(results, details), 'Option')}
+<h2 id="machine-h">Machine</h2>
 ${keyValueTable('machine', [
     ['CPU', `${m.cpu} (${m.cores} cores)`], ['BLAS', m.blas], ['Threads', String(m.threads)], ['Node', m.node],
   ])}
+<h2 id="files-h">Files</h2>
+<ul id="files">${DOWNLOADS.map(([f, what]) => `<li><a href="${f}">${f}</a>: ${escapeHtml(what)}</li>`).join('')}</ul>
+</main>
 <div id="tooltip" role="tooltip"></div>
 ${specScripts}
 <script>${vegaScript()}</script>

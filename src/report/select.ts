@@ -78,3 +78,39 @@ export function bestPerArch(results: Results): BestRun[] {
   }
   return out;
 }
+
+/** The run's seed: its own field when the writer recorded one (per-seed runs), else its training options'. */
+export function runSeed(run: Run): number | null {
+  const own = (run as { seed?: unknown }).seed;
+  if (typeof own === 'number') return own;
+  const train = (run as { train?: { seed?: unknown } }).train;
+  return typeof train?.seed === 'number' ? train.seed : null;
+}
+
+/** The run's name in its experiment (its folder name), falling back to "arch-optimizer". */
+export function runCell(run: Run): string {
+  const cell = (run as { cell?: unknown }).cell;
+  if (typeof cell === 'string' && cell) return cell;
+  return run.dir ?? `${run.arch}-${run.optimizer}`;
+}
+
+/**
+ * A short name for the data set: "IMDB" for the built-in one, else the file or folder name without its path and
+ * extension ("/data/reviews/tweets.csv" → "tweets"). Titles used to print the absolute path.
+ */
+export function datasetLabel(dataset: string): string {
+  if (dataset === 'imdb') return 'IMDB';
+  const base = dataset.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? dataset;
+  if (/^aclImdb/i.test(base)) return 'IMDB';
+  return base.replace(/\.(tar\.gz|tgz|csv|tsv|jsonl|json|txt|gz)$/i, '') || base;
+}
+
+/** The report's title with any absolute or relative data-set path in it shortened to the data set's name. */
+export function shortTitle(results: Results): string {
+  const title = results.title ?? 'rnnlab experiment';
+  const dataset = results.settings.dataset;
+  if (typeof dataset === 'string' && dataset.length > 0 && title.includes(dataset) && dataset !== 'imdb') {
+    return title.split(dataset).join(datasetLabel(dataset));
+  }
+  return title;
+}

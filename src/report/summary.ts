@@ -5,11 +5,15 @@
 import type { Results, Run } from './results.ts';
 import { RUN_STATUSES, majorityAccuracy } from './results.ts';
 import { formatDuration, formatFixed, formatPercent } from './format.ts';
-import { nbsvmText } from './baselines.ts';
 import {
   archLabel, archOrder, bestPerArch, bestRecord, epochsTrained, formatLr, optimizerLabel, optimizerOrder, runLabel,
-  selectBest,
+  runSeed, selectBest, shortTitle,
 } from './select.ts';
+import { namedBaselines, nbsvmText } from './baselines.ts';
+import { readRun } from './diagnose.ts';
+import type { RunDetail } from './run-folder.ts';
+import { settingRows } from './settings.ts';
+export { settingText } from './settings.ts';
 
 export interface Cell {
   text: string;
@@ -25,6 +29,7 @@ export const RUN_COLUMNS: Column[] = [
   { title: 'Architecture', numeric: false },
   { title: 'Optimizer', numeric: false },
   { title: 'Learning rate', numeric: true },
+  { title: 'Seed', numeric: true },
   { title: 'Epochs', numeric: true },
   { title: 'Best epoch', numeric: true },
   { title: 'Val. accuracy', numeric: true },
@@ -34,7 +39,7 @@ export const RUN_COLUMNS: Column[] = [
   { title: 'Status', numeric: false },
 ];
 
-/** Runs in architecture, optimizer, learning-rate order (the file's order is whatever finished first). */
+/** Runs in architecture, optimizer, learning-rate, seed order (the file's order is whatever finished first). */
 export function sortedRuns(results: Results): Run[] {
   const archs = archOrder(results.runs);
   const opts = optimizerOrder(results.runs);
@@ -42,7 +47,8 @@ export function sortedRuns(results: Results): Run[] {
     (a, b) =>
       archs.indexOf(a.arch) - archs.indexOf(b.arch) ||
       opts.indexOf(a.optimizer) - opts.indexOf(b.optimizer) ||
-      a.lr - b.lr,
+      a.lr - b.lr ||
+      (runSeed(a) ?? 0) - (runSeed(b) ?? 0),
   );
 }
 
@@ -57,6 +63,7 @@ export function runRow(run: Run): Cell[] {
     { text: archLabel(run.arch), sort: archLabel(run.arch) },
     { text: optimizerLabel(run.optimizer), sort: optimizerLabel(run.optimizer) },
     { text: formatLr(run.lr), sort: run.lr },
+    { text: runSeed(run) === null ? '—' : String(runSeed(run)), sort: runSeed(run) },
     { text: String(epochsTrained(run)), sort: epochsTrained(run) },
     { text: run.bestEpoch === null ? '—' : String(run.bestEpoch), sort: run.bestEpoch },
     { text: formatPercent(record?.valAccuracy), sort: num(record?.valAccuracy) },
@@ -86,24 +93,32 @@ export function statusCounts(runs: Run[]): string {
   return `${runs.length} run${runs.length === 1 ? '' : 's'}${parts.length ? ': ' + parts.join(', ') : ''}`;
 }
 
-/** Settings values may be numbers, strings, arrays or objects; show scalars bare and the rest as JSON. */
-export function settingText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-}
-
 export function baselineText(results: Results): string {
   const m = results.baseline.majority;
   const label = typeof m === 'object' && m.label !== undefined ? ` (always "${m.label}")` : '';
-  return `Majority-class baseline${label}: ${formatPercent(majorityAccuracy(results))} test accuracy.`;
+  // NBSVM has its own sentence (nbsvmText, with its setting); any other named baseline gets a short one here
+  const others = namedBaselines(results).filter((b) => b.key !== 'majority' && b.key !== 'nbsvm')
+    .map((b) => ` ${b.name} baseline: ${formatPercent(b.accuracy)} test accuracy.`);
+  return `Majority-class baseline${label}: ${formatPercent(majorityAccuracy(results))} test accuracy.${others.join('')}`;
+}
+
+/** "1,800 train / 200 validation / 2,000 test" from the run folders (one line per distinct split), or null. */
+export function splitSizesText(details: Map<unknown, RunDetail>): string | null {
+  const texts = new Set([...details.values()].map((d) =>
+    `${d.sizes.train.toLocaleString('en-US')} train / ${d.sizes.val.toLocaleString('en-US')} validation / ` +
+    `${d.sizes.test.toLocaleString('en-US')} test examples (${d.dataset}: ${d.labels.join(', ')})`));
+  return texts.size ? [...texts].join('; ') : null;
 }
 
 export const BEST_RULE =
   'Selected by validation accuracy at each run’s best epoch among finished (ok) runs; ' +
   'test accuracy is shown beside it and played no part in the choice.';
 
-export function summaryMarkdown(results: Results): string {
-  const title = results.title ?? 'rnnlab experiment';
+export function summaryMarkdown(results: Results, details: Map<Run, RunDetail> = new Map()): string {
+  const title = shortTitle(results);
   const out: string[] = [`# ${mdEscape(title)}`, '', statusCounts(results.runs) + '.', ''];
+  const sizes = splitSizesText(details);
+  if (sizes) out.push(`Data: ${mdEscape(sizes)}.`, '');
 
   out.push('## Runs', '');
   const rows = sortedRuns(results).map((run) => runRow(run).map((c) => c.text));
@@ -134,13 +149,22 @@ export function summaryMarkdown(results: Results): string {
   const nbsvm = nbsvmText(results);
   if (nbsvm) out.push(nbsvm, '');
 
+  out.push('## Reading of each run', '',
+    'From the validation curves only (over-fitting: validation loss rose after the kept epoch while training loss fell; ' +
+    'still improving: the last epoch was the best and still gained).', '');
+  for (const run of sortedRuns(results)) {
+    const r = readRun(run, majorityAccuracy(results));
+    out.push(`- **${mdEscape(runLabel(run))}${runSeed(run) !== null ? ` · seed ${runSeed(run)}` : ''}**: ` +
+      `${r.verdict} — ${mdEscape(r.text)}`);
+  }
+  out.push('');
+
   if (results.notes?.length) {
     out.push('## Notes', '', ...results.notes.map((n) => `- ${mdEscape(n)}`), '');
   }
 
   out.push('## Settings', '');
-  const settings = Object.entries(results.settings).map(([k, v]) => [k, settingText(v)]);
-  out.push(mdTable(['Setting', 'Value'], settings, [false, false]), '');
+  out.push(mdTable(['Option', 'Value'], settingRows(results, details), [false, false]), '');
 
   const m = results.machine;
   out.push(

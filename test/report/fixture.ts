@@ -7,6 +7,7 @@
  * accuracy. The report must pick GRU+Adam overall.
  */
 import type { EpochRecord, Results, Run } from '../../src/report/results.ts';
+import type { RunDetail } from '../../src/report/run-folder.ts';
 
 const ARCHS = ['rnn', 'gru', 'lstm'];
 const OPTIMIZERS = ['sgd', 'nag', 'adadelta', 'adam'];
@@ -103,4 +104,26 @@ export function sampleResults(): Results {
       'Learning rates: SGD/NAG 0.1, AdaDelta 1.0, Adam 0.001 (each optimizer’s usual default).',
     ],
   };
+}
+
+/**
+ * Run-folder details for sampleResults()'s runs (what readRunDetails reads from config.json / metrics.json): 540 /
+ * 60 / 600 examples of two classes, and a confusion matrix consistent with each finished run's test accuracy.
+ */
+export function sampleDetails(results: Results): Map<Run, RunDetail> {
+  const out = new Map<Run, RunDetail>();
+  for (const run of results.runs) {
+    const acc = run.test?.accuracy;
+    const right = acc === undefined ? 0 : Math.round(300 * acc);
+    const confusion = acc === undefined ? null : [[right + 10, 290 - right], [310 - right, right - 10]];
+    out.set(run, {
+      dataset: 'imdb', labels: ['neg', 'pos'], sizes: { train: 540, val: 60, test: 600 }, fingerprint: 'f00dfeedbeef',
+      seed: 1, schedule: { kind: 'step', options: { stepSize: 2, gamma: 0.1 } }, confusion,
+      perClass: confusion && [
+        { label: 'neg', precision: 0.8, recall: 0.81, f1: 0.805, support: 300 },
+        { label: 'pos', precision: 0.81, recall: 0.8, f1: 0.805, support: 300 },
+      ],
+    });
+  }
+  return out;
 }

@@ -9,10 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vega from 'vega';
 import { writeReport } from '../../src/report/index.ts';
-import { compiledCharts, FONT_FAMILY } from '../../src/report/charts.ts';
+import { gridCharts, FONT_FAMILY } from '../../src/report/charts.ts';
 import { FONT_FILES, rasterize, renderSvg, type Raster } from '../../src/report/render.ts';
 import { FontMetrics } from '../../src/report/fontmetrics.ts';
 import { sampleResults } from './fixture.ts';
+
+const chartOf = (r: ReturnType<typeof sampleResults>, id: string) => gridCharts(r).find((c) => c.id === id)!.spec;
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -56,10 +58,10 @@ test('writeReport writes every file and the PNGs decode at twice the SVG size', 
   const dir = mkdtempSync(join(tmpdir(), 'rnnlab-report-'));
   try {
     const written = await writeReport(dir, sampleResults());
-    const names = ['summary.md', 'report.html'];
-    for (const chart of ['loss', 'accuracy', 'best']) names.push(`${chart}.png`, `${chart}.svg`);
+    const names = ['summary.md', 'report.html', 'results.csv', 'history.csv'];
+    for (const chart of ['loss', 'accuracy', 'best', 'curves']) names.push(`${chart}.png`, `${chart}.svg`);
     assert.deepEqual(written.map((p) => p.slice(dir.length + 1)).sort(), names.sort());
-    for (const chart of ['loss', 'accuracy', 'best']) {
+    for (const chart of ['loss', 'accuracy', 'best', 'curves']) {
       const svg = readFileSync(join(dir, `${chart}.svg`), 'utf8');
       const svgWidth = Number(/<svg[^>]* width="([\d.]+)"/.exec(svg)![1]);
       const svgHeight = Number(/<svg[^>]* height="([\d.]+)"/.exec(svg)![1]);
@@ -89,8 +91,8 @@ test('the chart title really renders, including é — × ö', async () => {
   withTitle.title = 'Expérience — RNN × GRU × LSTM (Jörg)';
   const noTitle = sampleResults();
   noTitle.title = '';
-  const a = rasterize(await renderSvg(compiledCharts(withTitle).accuracy));
-  const b = rasterize(await renderSvg(compiledCharts(noTitle).accuracy));
+  const a = rasterize(await renderSvg(chartOf(withTitle, 'accuracy')));
+  const b = rasterize(await renderSvg(chartOf(noTitle, 'accuracy')));
   assert.equal(a.width, b.width);
   // The experiment title is the subtitle line: only rows in the top band may change, and there the title must add
   // ink (pixels clearly darker than the untitled render); glyphs missing from the font would add none.
@@ -110,7 +112,7 @@ test('the chart title really renders, including é — × ö', async () => {
 
 test('vega measures text with the same font that resvg draws', async () => {
   const metrics = new FontMetrics(FONT_FILES[0]);
-  await renderSvg(compiledCharts(sampleResults()).best); // installs the measurement into vega
+  await renderSvg(chartOf(sampleResults(), 'best')); // installs the measurement into vega
   const vegaWidth = (vega as unknown as { textMetrics: { width(item: object, text: string): number } }).textMetrics.width;
   assert.equal(vegaWidth({ fontSize: 20 }, 'Test accuracy'), metrics.width('Test accuracy', 20));
   assert.equal(vegaWidth({ fontSize: 20, fontWeight: 'bold' }, 'Epoch'),
