@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   data: () => import('./commands/data.ts'),
   baseline: () => import('./commands/baseline.ts'),
   report: () => import('./commands/report.ts'),
+  compare: () => import('./commands/compare.ts'),
   bench: () => import('./commands/bench.ts'),
   'bench-suite': () => import('./commands/bench.ts'),
   info: () => import('./commands/info.ts'),

@@ -60,5 +60,7 @@ export function compileSpec(spec: TopLevelSpec): VegaSpec {
 export function makeChart(c: Omit<ReportChart, 'spec' | 'narrow'> & { spec: TopLevelSpec; narrow?: TopLevelSpec }):
   ReportChart {
   const { spec, narrow, ...rest } = c;
-  return { ...rest, spec: compileSpec(spec), ...(narrow ? { narrow: compileSpec(narrow) } : {}) };
+  // vega turns `description` into the SVG's aria-label (its default is "Vega visualization")
+  const described = (s: TopLevelSpec) => ({ ...s, description: c.title }) as TopLevelSpec;
+  return { ...rest, spec: compileSpec(described(spec)), ...(narrow ? { narrow: compileSpec(described(narrow)) } : {}) };
 }

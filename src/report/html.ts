@@ -189,7 +189,7 @@ function keyValueTable(id: string, entries: [string, string][], keyHeader?: stri
 }
 
 /** A chart's numbers as an HTML table (its text alternative). */
-function dataTable(table: DataTable, caption: string): string {
+export function dataTable(table: DataTable, caption: string): string {
   const head = table.columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
   const rows = table.rows.map((r) =>
     `<tr>${r.map((c, i) => i === 0 ? `<th scope="row">${escapeHtml(c)}</th>`
@@ -202,13 +202,13 @@ function dataTable(table: DataTable, caption: string): string {
  * A chart (drawn by the page's script from the spec in `specs`) and, under it, the same numbers as a table: what a
  * screen reader reads, and all a reader without JavaScript gets.
  */
-function figure(chart: ReportChart, specs: Map<string, unknown>): string {
+export function figure(chart: ReportChart, specs: Map<string, unknown>): string {
   specs.set(`spec-${chart.id}`, chart.spec);
   if (chart.narrow) specs.set(`spec-${chart.id}-narrow`, chart.narrow);
   const narrow = chart.narrow ? ` data-narrow="spec-${chart.id}-narrow"` : '';
-  return `<figure id="figure-${chart.id}">
-<div class="chart" id="chart-${chart.id}" data-spec="spec-${chart.id}"${narrow} data-min-width="${chart.minWidth}" ` +
-    `role="img" aria-label="${escapeHtml(chart.title)} (its numbers are in the table below)"></div>
+  // vega labels the chart container itself ("Vega visualization"), so the figure carries the chart's name
+  return `<figure id="figure-${chart.id}" aria-label="${escapeHtml(chart.title)} (its numbers are in the table below)">
+<div class="chart" id="chart-${chart.id}" data-spec="spec-${chart.id}"${narrow} data-min-width="${chart.minWidth}"></div>
 <details><summary>Numbers of this chart</summary>${dataTable(chart.table, chart.title)}</details>
 </figure>`;
 }
@@ -283,8 +283,6 @@ export function reportHtml(results: Results, details: Map<Run, RunDetail> = new 
     ? `<h2 id="notes-h">Notes</h2>\n<ul id="notes">${results.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
     : '';
   const sizes = splitSizesText(details);
-  const specScripts = [...specs].map(([id, spec]) =>
-    `<script type="application/json" id="${id}">${scriptJson(spec)}</script>`).join('\n');
   // Sections in page order; a later stage (e.g. a learning-rate search) adds its own [id, heading, html] here.
   const sections: [string, string, string][] = [
     ['runs-h', 'Runs', `<p class="hint">Click a column header to sort; click again to reverse. A run's name leads to ` +
@@ -299,18 +297,7 @@ export function reportHtml(results: Results, details: Map<Run, RunDetail> = new 
       `matrix and per-class scores of each run, with a link to its folder.</p>\n${runSections}`],
   ];
   const nav = sections.map(([id, heading]) => `<li><a href="#${id}">${escapeHtml(heading)}</a></li>`);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy"
-  content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>
+  return pageShell(title, `<header>
 <h1>${escapeHtml(title)}</h1>
 <p>${escapeHtml(statusCounts(results.runs))}.${sizes ? ` Data: ${escapeHtml(sizes)}.` : ''}</p>
 <noscript><p class="hint">Charts need JavaScript; the numbers of every chart are in the table under it.</p></noscript>
@@ -330,7 +317,28 @@ ${keyValueTable('machine', [
 <h2 id="files-h">Files</h2>
 <ul id="files">${DOWNLOADS.map(([f, what]) => `<li><a href="${f}">${f}</a>: ${escapeHtml(what)}</li>`).join('')}</ul>
 </main>
-<div id="tooltip" role="tooltip"></div>
+`, specs);
+}
+
+/**
+ * The page around `body`: the Content-Security-Policy, the style, the tooltip, the chart specs collected by
+ * figure(), vega and the page script.
+ */
+export function pageShell(title: string, body: string, specs: Map<string, unknown>): string {
+  const specScripts = [...specs].map(([id, spec]) =>
+    `<script type="application/json" id="${id}">${scriptJson(spec)}</script>`).join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy"
+  content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${body}<div id="tooltip" role="tooltip"></div>
 ${specScripts}
 <script>${vegaScript()}</script>
 <script>${SCRIPT}</script>

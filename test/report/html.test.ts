@@ -1,6 +1,8 @@
 /**
  * report.html in a real headless Chromium: it must work from file:// with no network, draw every chart, list every
- * run, sort on header clicks, show tooltips, and show hostile text as text.
+ * run, sort on header clicks, show tooltips, and show hostile text as text; and at phone (360 px), laptop (800 px)
+ * and desktop (1920 px) widths: no console errors, nothing wider than the window, every chart drawn, every run's
+ * section present.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,9 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { compiledCharts } from '../../src/report/charts.ts';
 import { reportHtml } from '../../src/report/html.ts';
-import { sampleResults } from './fixture.ts';
+import { sampleDetails, sampleResults } from './fixture.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -33,8 +34,21 @@ const consoleErrors: string[] = [];
 const pageErrors: string[] = [];
 const requests: string[] = [];
 
-// The project compiles without the DOM library; this is the one DOM global the page-side callbacks use.
-declare const document: { querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null }> };
+// The project compiles without the DOM library; these are the DOM globals the page-side callbacks use.
+interface El {
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { right: number; width: number };
+  closest(selector: string): El | null;
+  tagName: string;
+  id: string;
+  className: unknown;
+}
+declare const document: { querySelectorAll(selector: string): Iterable<El> };
+declare const window: { innerWidth: number };
+
+const WIDTHS = [360, 800, 1920];
+const allRendered = () =>
+  [...document.querySelectorAll('.chart')].every((el) => el.getAttribute('data-rendered') === 'true');
 
 const skip = process.env.RNNLAB_SKIP_BROWSER === '1' && !existsSync(CHROMIUM);
 
@@ -44,7 +58,7 @@ before(async () => {
     `${CHROMIUM} not found: install chromium (apt-get install chromium) or set RNNLAB_SKIP_BROWSER=1 to skip`);
   dir = mkdtempSync(join(tmpdir(), 'rnnlab-html-'));
   const file = join(dir, 'report.html');
-  writeFileSync(file, reportHtml(results, compiledCharts(results)));
+  writeFileSync(file, reportHtml(results, sampleDetails(results)));
   fileUrl = pathToFileURL(file).href;
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
@@ -53,10 +67,7 @@ before(async () => {
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.on('request', (req) => requests.push(req.url()));
   await page.goto(fileUrl, { waitUntil: 'load' });
-  await page.waitForFunction(
-    () => [...document.querySelectorAll('.chart')].every((el) => el.getAttribute('data-rendered') === 'true'),
-    undefined, { timeout: 15_000 },
-  );
+  await page.waitForFunction(allRendered, undefined, { timeout: 30_000 });
 });
 
 after(async () => {
@@ -112,7 +123,7 @@ test('clicking a header sorts the table, missing values last', { skip }, async (
 });
 
 test('every chart drew an SVG with real content', { skip }, async () => {
-  for (const name of ['loss', 'accuracy', 'best']) {
+  for (const name of ['loss', 'accuracy', 'best', 'curves']) {
     const stats = await page.locator(`#chart-${name}`).evaluate((el) => {
       const svg = el.querySelector('svg');
       const box = svg?.getBoundingClientRect();
@@ -126,9 +137,73 @@ test('every chart drew an SVG with real content', { skip }, async () => {
     assert.ok(stats.width > 400 && stats.height > 200, `${name}: svg is ${stats.width}×${stats.height}`);
     assert.ok(stats.lines >= 3, `${name}: only ${stats.lines} lines drawn`);
     assert.ok(stats.texts.includes('Epoch'), `${name}: no axis title`);
-    assert.ok(stats.texts.includes('LSTM') || stats.texts.some((t) => t.startsWith('LSTM')), `${name}: no legend`);
+    assert.ok(stats.texts.some((t) => t.startsWith('LSTM') || t === 'validation'), `${name}: no legend`);
   }
 });
+
+test('every run has its section with curves, confusion matrix, per-class table, split sizes and folder link',
+  { skip }, async () => {
+    const sections = page.locator('section.run');
+    assert.equal(await sections.count(), results.runs.length);
+    const gru = page.locator('section.run', { hasText: 'GRU · Adam · lr 0.001' });
+    assert.equal(await gru.locator('.chart[data-rendered=true]').count(), 2, 'curves and confusion drawn');
+    assert.match((await gru.locator('dl').textContent()) ?? '', /540 train \/ 60 validation \/ 600 test/);
+    assert.equal(await gru.locator('a.folder').getAttribute('href'), 'runs/gru-adam-lr0.001/');
+    assert.deepEqual(await gru.locator('table.per-class tbody th').allTextContents(), ['neg', 'pos']);
+    // the run table's names lead to the sections
+    const href = await page.locator('#runs tbody tr.best a').getAttribute('href');
+    assert.equal(await page.locator(href!).count(), 1);
+  });
+
+test('every chart has its numbers as a table (the text alternative)', { skip }, async () => {
+  const charts = await page.locator('.chart').count();
+  assert.ok(charts >= 4 + results.runs.length, `${charts} charts`);
+  assert.equal(await page.locator('figure details table.data').count(), charts);
+  const label = await page.locator('#figure-accuracy').getAttribute('aria-label');
+  assert.match(label ?? '', /table below/);
+  // the accuracy table lists every run and epoch
+  const rows = page.locator('#figure-accuracy table.data tbody tr');
+  assert.equal(await rows.count(), results.runs.length);
+});
+
+test('settings use the command-line flag names, with the resolved --step-size and --gamma', { skip }, async () => {
+  const keys = await page.locator('#settings tbody th').allTextContents();
+  assert.ok(keys.includes('--batch-size') && keys.includes('--vocab-size') && keys.includes('--layers'), keys.join());
+  assert.ok(keys.includes('--step-size') && keys.includes('--gamma'), keys.join());
+  assert.ok(!keys.some((k) => /[A-Z]/.test(k)), `camelCase left: ${keys.join()}`);
+});
+
+for (const width of WIDTHS) {
+  test(`at ${width} px: no errors, nothing wider than the window, every chart drawn`, { skip }, async () => {
+    const narrowPage = await browser!.newPage({ viewport: { width, height: 900 } });
+    const errors: string[] = [];
+    narrowPage.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+    narrowPage.on('pageerror', (err) => errors.push(err.message));
+    try {
+      await narrowPage.goto(fileUrl, { waitUntil: 'load' });
+      await narrowPage.waitForFunction(allRendered, undefined, { timeout: 30_000 });
+      assert.deepEqual(errors, []);
+      // wide tables may scroll inside their own .scroll box; nothing else may stick out of the window
+      const tooWide = await narrowPage.evaluate(() => {
+        const limit = window.innerWidth + 1;
+        return [...document.querySelectorAll('body *')]
+          .filter((el) => !el.closest('.scroll') && el.getBoundingClientRect().right > limit)
+          .map((el) => `${el.tagName}#${el.id}.${String(el.className)} right=${el.getBoundingClientRect().right}`)
+          .slice(0, 5);
+      });
+      assert.deepEqual(tooWide, []);
+      const svgWidths = await narrowPage.evaluate(() =>
+        [...document.querySelectorAll('.chart svg')].map((el) => el.getBoundingClientRect().width));
+      assert.ok(svgWidths.length >= 4 + results.runs.length && svgWidths.every((w) => w > 100 && w <= width),
+        `chart widths ${svgWidths.join(', ')}`);
+      assert.equal(await narrowPage.locator('section.run').count(), results.runs.length);
+      const layout = await narrowPage.locator('#chart-accuracy').getAttribute('data-layout');
+      assert.equal(layout, width < 1400 ? 'narrow' : 'wide');
+    } finally {
+      await narrowPage.close();
+    }
+  });
+}
 
 test('hovering a point shows a tooltip with its values', { skip }, async () => {
   const point = page.locator('#chart-accuracy .mark-symbol path').nth(5);

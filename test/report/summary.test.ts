@@ -49,13 +49,13 @@ test('summary.md has the table, best runs, baseline, notes, settings and machine
   assert.match(md, /^12 runs: 10 ok, 1 diverged, 1 failed\.$/m);
 
   const table = section(md, 'Runs').filter((l) => l.startsWith('|'));
-  assert.equal(table[0], '| Architecture | Optimizer | Learning rate | Epochs | Best epoch | Val. accuracy | ' +
+  assert.equal(table[0], '| Architecture | Optimizer | Learning rate | Seed | Epochs | Best epoch | Val. accuracy | ' +
     'Test accuracy | Macro-F1 | Wall time | Status |');
   assert.equal(table.length, 2 + results.runs.length);
-  assert.ok(table.includes('| GRU | Adam | 0.001 | 5 | 4 | 88.91% | 86.02% | 0.860 | 6 min 00 s | ok |'));
-  assert.ok(table.some((l) => l.startsWith('| RNN | SGD | 0.1 | 3 | 1 |') &&
+  assert.ok(table.includes('| GRU | Adam | 0.001 | — | 5 | 4 | 88.91% | 86.02% | 0.860 | 6 min 00 s | ok |'));
+  assert.ok(table.some((l) => l.startsWith('| RNN | SGD | 0.1 | — | 3 | 1 |') &&
     l.includes('diverged: loss became non-finite at epoch 3')));
-  assert.ok(table.includes('| LSTM | AdaDelta | 1 | 0 | — | — | — | — | 12.5 s | ' +
+  assert.ok(table.includes('| LSTM | AdaDelta | 1 | — | 0 | — | — | — | — | 12.5 s | ' +
     'failed: worker exited with signal SIGKILL (out of memory?) |'));
 
   const best = section(md, 'Best runs').join('\n');
@@ -65,7 +65,8 @@ test('summary.md has the table, best runs, baseline, notes, settings and machine
 
   assert.match(section(md, 'Baseline').join('\n'), /Majority-class baseline: 50\.00% test accuracy/);
   assert.deepEqual(section(md, 'Notes').filter((l) => l.startsWith('- ')), results.notes!.map((n) => `- ${n}`));
-  assert.ok(section(md, 'Settings').includes('| hidden | 128 |'));
+  assert.ok(section(md, 'Settings').includes('| --hidden | 128 |'));
+  assert.ok(section(md, 'Settings').includes('| --batch-size | 64 |'));
   assert.ok(section(md, 'Machine').includes('- BLAS: OpenBLAS 0.3.26, 2 threads'));
 });
 
@@ -80,4 +81,29 @@ test('with no finished run the summary says so instead of inventing a best run',
   const results = sampleResults();
   for (const run of results.runs) run.status = 'running';
   assert.match(section(summaryMarkdown(results), 'Best runs').join('\n'), /No run finished/);
+});
+
+test('summary.md reads each run: over-fitting, still improving, at baseline, diverged', () => {
+  const results = sampleResults();
+  const gru = results.runs.find((r) => r.arch === 'gru' && r.optimizer === 'adam')!;
+  // validation loss rises after the kept epoch while training loss keeps falling
+  gru.bestEpoch = 2;
+  gru.history[2].valLoss = 0.30;
+  gru.history[5].valLoss = 0.45;
+  const md = summaryMarkdown(results);
+  const lines = section(md, 'Reading of each run').filter((l) => l.startsWith('- '));
+  assert.equal(lines.length, results.runs.length);
+  assert.match(lines.find((l) => l.includes('GRU · Adam'))!, /over-fitting — validation loss rose from 0\.300 \(epoch 2\)/);
+  assert.match(lines.find((l) => l.includes('RNN · SGD'))!, /diverged/);
+  assert.match(lines.find((l) => l.includes('LSTM · AdaDelta'))!, /failed/);
+});
+
+test('the title names the data set, not its path; the baselines section lists every named baseline', () => {
+  const results = sampleResults();
+  results.settings.dataset = '/home/me/data/reviews/tweets.csv';
+  results.title = 'RNN × Adam on /home/me/data/reviews/tweets.csv';
+  (results.baseline as Record<string, unknown>).nbsvm = { accuracy: 0.8812 };
+  const md = summaryMarkdown(results);
+  assert.ok(md.startsWith('# RNN × Adam on tweets\n'), md.slice(0, 80));
+  assert.match(section(md, 'Baseline').join('\n'), /NBSVM baseline: 88\.12% test accuracy/);
 });
