@@ -48,6 +48,8 @@ export interface ReportChart {
   narrow?: VegaSpec;
   /** pixels the wide layout needs */
   minWidth: number;
+  /** an in-between layout (two columns) and the pixels it needs, for laptop-width windows */
+  medium?: { spec: VegaSpec; minWidth: number };
   table: DataTable;
   /** written as PNG + SVG beside report.html (the grid charts); per-run charts live in the page only */
   file: boolean;
@@ -57,10 +59,15 @@ export function compileSpec(spec: TopLevelSpec): VegaSpec {
   return compile(spec).spec;
 }
 
-export function makeChart(c: Omit<ReportChart, 'spec' | 'narrow'> & { spec: TopLevelSpec; narrow?: TopLevelSpec }):
-  ReportChart {
-  const { spec, narrow, ...rest } = c;
+export function makeChart(c: Omit<ReportChart, 'spec' | 'narrow' | 'medium'> & {
+  spec: TopLevelSpec; narrow?: TopLevelSpec; medium?: { spec: TopLevelSpec; minWidth: number };
+}): ReportChart {
+  const { spec, narrow, medium, ...rest } = c;
   // vega turns `description` into the SVG's aria-label (its default is "Vega visualization")
   const described = (s: TopLevelSpec) => ({ ...s, description: c.title }) as TopLevelSpec;
-  return { ...rest, spec: compileSpec(described(spec)), ...(narrow ? { narrow: compileSpec(described(narrow)) } : {}) };
+  return {
+    ...rest, spec: compileSpec(described(spec)),
+    ...(narrow ? { narrow: compileSpec(described(narrow)) } : {}),
+    ...(medium ? { medium: { spec: compileSpec(described(medium.spec)), minWidth: medium.minWidth } } : {}),
+  };
 }

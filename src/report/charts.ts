@@ -234,6 +234,7 @@ function facetChart(results: Results, metric: 'loss' | 'accuracy'): ReportChart 
     spec: facetSpec(results, metric, n, 230),
     narrow: facetSpec(results, metric, 1, 260),
     minWidth: n * 300 + 140,
+    ...(n > 2 ? { medium: { spec: facetSpec(results, metric, 2, 230), minWidth: 2 * 300 + 140 } } : {}),
     table: epochTable(runs, results.runs, (h) => metric === 'loss' ? formatFixed(h.testLoss, 4) : formatPercent(h.testAccuracy)),
     file: true,
   });
@@ -322,7 +323,7 @@ function curvesSpec(results: Results, columns: number, width: number): TopLevelS
       text: 'Train vs validation accuracy',
       subtitle: [
         shortTitle(results),
-        'Grey rule: the kept epoch (lowest validation loss). Validation falling while train climbs = over-fitting;',
+        'Ring and grey rule: the kept epoch (lowest validation loss). Validation falling while train climbs = over-fitting;',
         'both still rising at the last epoch = more epochs would help.',
       ],
     },
@@ -336,6 +337,12 @@ function curvesSpec(results: Results, columns: number, width: number): TopLevelS
           transform: [{ filter: 'datum.best && datum.split === "validation"' }],
           mark: { type: 'rule', color: '#999', strokeWidth: 1.5 },
           encoding: { x: { field: 'epoch', type: 'quantitative' } },
+        },
+        {
+          // a ring on the kept epoch's validation point: visible even when the rule sits on the plot's edge
+          transform: [{ filter: 'datum.best && datum.split === "validation"' }],
+          mark: { type: 'point', shape: 'circle', size: 110, filled: false, color: '#222', strokeWidth: 1.5 },
+          encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { field: 'accuracy', type: 'quantitative' } },
         },
         {
           mark: { type: 'line', point: { size: 16 }, strokeWidth: 1.8 },
@@ -382,6 +389,7 @@ function curvesChart(results: Results): ReportChart {
   return makeChart({
     id: 'curves', title: 'Train vs validation accuracy of every run',
     spec: curvesSpec(results, n, 180), narrow: curvesSpec(results, 1, 250), minWidth: n * 240 + 150, table, file: true,
+    ...(n > 2 ? { medium: { spec: curvesSpec(results, 2, 180), minWidth: 2 * 240 + 150 } } : {}),
   });
 }
 

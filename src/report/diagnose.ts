@@ -12,7 +12,7 @@
 import type { Run } from './results.ts';
 import { bestRecord, epochsTrained } from './select.ts';
 
-export type Verdict = 'over-fitting' | 'still improving' | 'at baseline' | 'diverged' | 'failed' | 'converged'
+export type Verdict = 'over-fitting' | 'still improving' | 'at baseline' | 'diverged' | 'failed' | 'levelled off'
   | 'unfinished';
 
 export interface Reading {
@@ -54,12 +54,12 @@ export function readRun(run: Run, baselineAccuracy: number): Reading {
   if (best.epoch === last.epoch && prev && last.valAccuracy - prev.valAccuracy >= 0.005) {
     return {
       verdict: 'still improving',
-      text: `validation accuracy still rose ${pct(last.valAccuracy - prev.valAccuracy)} in the last epoch ` +
+      text: `validation accuracy still rose ${(100 * (last.valAccuracy - prev.valAccuracy)).toFixed(1)} points in the last epoch ` +
         `(${pct(prev.valAccuracy)} → ${pct(last.valAccuracy)}): more epochs would probably help`,
     };
   }
   return {
-    verdict: 'converged',
+    verdict: 'levelled off',
     text: `best validation loss at epoch ${best.epoch} of ${last.epoch}, without a clear rise after it`,
   };
 }

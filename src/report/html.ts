@@ -51,17 +51,20 @@ function vegaScript(): string {
 const STYLE = `
 *, *::before, *::after { box-sizing: border-box; }
 body { font: 15px/1.45 system-ui, "DejaVu Sans", sans-serif; margin: 1.5rem auto; max-width: 1400px; padding: 0 1rem;
-  color: #222; overflow-wrap: anywhere; }
+  color: #222; }
+p, li, dd, h1, h2, h3, caption { overflow-wrap: anywhere; }
 h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ddd; }
 h3 { margin: 1.5rem 0 .3rem; }
 .scroll { overflow-x: auto; max-width: 100%; }
-table { border-collapse: collapse; margin: .5rem 0; } th, td { padding: .3rem .6rem; border-bottom: 1px solid #e5e5e5; }
+table { border-collapse: collapse; margin: .5rem 0; } .sortable th, .sortable td, table.data th { white-space: nowrap; } th, td { padding: .3rem .6rem; border-bottom: 1px solid #e5e5e5; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th { text-align: left; background: #f5f5f5; }
 th button { all: unset; cursor: pointer; font-weight: bold; }
 th button:focus-visible { outline: 2px solid #4c78a8; }
 th[aria-sort=ascending] button::after { content: " ▲"; } th[aria-sort=descending] button::after { content: " ▼"; }
-tr.best td { background: #eef6ee; } .status-diverged, .status-failed { color: #b00; }
+#runs td:first-child, #runs th:first-child { position: sticky; left: 0; background: #fff; z-index: 1; }
+#runs th:first-child { background: #f5f5f5; }
+tr.best td, #runs tr.best td:first-child { background: #eef6ee; } .status-diverged, .status-failed { color: #b00; }
 .verdict-over-fitting, .verdict-at-baseline { color: #a34d00; } .verdict-still-improving { color: #1f5fa0; }
 .hint { color: #555; font-size: .9rem; }
 figure { margin: 1rem 0 1.5rem; max-width: 100%; }
@@ -115,14 +118,17 @@ function tooltip(handler, event, item, value) {
 }
 
 for (const el of document.querySelectorAll('.chart')) {
-  // the wide layout when the page has room for it, else the one-column layout (see ReportChart.narrow)
-  const narrow = el.dataset.narrow && el.clientWidth < Number(el.dataset.minWidth);
-  const spec = JSON.parse(document.getElementById(narrow ? el.dataset.narrow : el.dataset.spec).textContent);
+  // the widest layout the page has room for: wide, else medium (two columns), else narrow (one column)
+  const width = el.clientWidth;
+  const layout = !el.dataset.narrow || width >= Number(el.dataset.minWidth) ? 'wide'
+    : el.dataset.medium && width >= Number(el.dataset.mediumWidth) ? 'medium' : 'narrow';
+  const id = layout === 'wide' ? el.dataset.spec : layout === 'medium' ? el.dataset.medium : el.dataset.narrow;
+  const spec = JSON.parse(document.getElementById(id).textContent);
   new vega.View(vega.parse(spec), { renderer: 'svg', container: el, hover: true, tooltip })
     .runAsync()
     .then(() => {
       el.setAttribute('data-rendered', 'true');
-      el.setAttribute('data-layout', narrow ? 'narrow' : 'wide');
+      el.setAttribute('data-layout', layout);
     })
     .catch((e) => { el.textContent = 'This chart failed to draw: ' + e.message; console.error(e); });
 }
@@ -205,7 +211,9 @@ export function dataTable(table: DataTable, caption: string): string {
 export function figure(chart: ReportChart, specs: Map<string, unknown>): string {
   specs.set(`spec-${chart.id}`, chart.spec);
   if (chart.narrow) specs.set(`spec-${chart.id}-narrow`, chart.narrow);
-  const narrow = chart.narrow ? ` data-narrow="spec-${chart.id}-narrow"` : '';
+  if (chart.medium) specs.set(`spec-${chart.id}-medium`, chart.medium.spec);
+  const narrow = (chart.narrow ? ` data-narrow="spec-${chart.id}-narrow"` : '') + (chart.medium
+    ? ` data-medium="spec-${chart.id}-medium" data-medium-width="${chart.medium.minWidth}"` : '');
   // vega labels the chart container itself ("Vega visualization"), so the figure carries the chart's name
   return `<figure id="figure-${chart.id}" aria-label="${escapeHtml(chart.title)} (its numbers are in the table below)">
 <div class="chart" id="chart-${chart.id}" data-spec="spec-${chart.id}"${narrow} data-min-width="${chart.minWidth}"></div>

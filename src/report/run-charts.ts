@@ -40,6 +40,12 @@ function runCurvesSpec(run: Run, title: string, narrow: boolean): TopLevelSpec {
         mark: { type: 'rule', color: '#999', strokeWidth: 1.5 },
         encoding: { x: { field: 'epoch', type: 'quantitative' } },
       }] : []),
+      ...(run.bestEpoch !== null ? [{
+        // a ring on the kept epoch's validation point: visible even when the rule sits on the plot's edge
+        transform: [{ filter: `datum.split === 'validation' && datum.epoch === ${run.bestEpoch} && isValid(datum.${field})` }],
+        mark: { type: 'point', shape: 'circle', size: 110, filled: false, color: '#222', strokeWidth: 1.5 },
+        encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { field, type: 'quantitative' } },
+      }] : []),
       {
         transform: [{ filter: `isValid(datum.${field})` }],
         mark: { type: 'line', point: { size: 18 }, clip: true, strokeWidth: 2 },
@@ -73,7 +79,9 @@ function runCurvesSpec(run: Run, title: string, narrow: boolean): TopLevelSpec {
     $schema: SCHEMA,
     title: {
       text: title,
-      subtitle: run.bestEpoch !== null ? `Grey rule: kept epoch ${run.bestEpoch} (lowest validation loss).` : 'No kept epoch.',
+      subtitle: run.bestEpoch !== null
+        ? [`Ring and grey rule: kept epoch ${run.bestEpoch} (lowest validation loss).`, 'Test (dashed) is shown, never selected on.']
+        : 'No kept epoch.',
     },
     data: { values },
     ...(narrow ? { vconcat: panels } : { hconcat: panels }),

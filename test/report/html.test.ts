@@ -198,7 +198,7 @@ for (const width of WIDTHS) {
         `chart widths ${svgWidths.join(', ')}`);
       assert.equal(await narrowPage.locator('section.run').count(), results.runs.length);
       const layout = await narrowPage.locator('#chart-accuracy').getAttribute('data-layout');
-      assert.equal(layout, width < 1400 ? 'narrow' : 'wide');
+      assert.equal(layout, width < 800 ? 'narrow' : width < 1400 ? 'medium' : 'wide');
     } finally {
       await narrowPage.close();
     }
