@@ -11,10 +11,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { RUN_FILES } from '../train/run-dir.ts';
 import { UserError } from '../util/errors.ts';
 import type { EpochRecord, Results, Run } from './results.ts';
 import { parseResults } from './results.ts';
+
+/**
+ * The run folder's files (src/train/run-dir.ts's RUN_FILES). Named here rather than imported: run-dir.ts pulls in
+ * the model and the BLAS binding, which `rnnlab report` and `rnnlab compare` have no use for.
+ */
+const RUN_FILES = { config: 'config.json', metrics: 'metrics.json', status: 'status.json', history: 'history.jsonl' };
 
 const sizes = z.object({ train: z.number(), val: z.number(), test: z.number() });
 const configSchema = z.looseObject({
