@@ -17,7 +17,7 @@ import { csvText } from './csv.ts';
 import { dataTable, escapeHtml, figure, pageShell } from './html.ts';
 import { formatDuration, formatFixed, formatPercent } from './format.ts';
 import { isFolder, readRunDetails, readRunFolder, type RunDetail } from './run-folder.ts';
-import { bestRecord, epochsTrained, formatLr, runCell, runLabel, runSeed } from './select.ts';
+import { bestRecord, datasetLabel, epochsTrained, formatLr, runCell, runLabel, runSeed } from './select.ts';
 import { mdEscape, sortedRuns } from './summary.ts';
 
 export interface Comparand {
@@ -47,12 +47,12 @@ export function loadComparand(path: string): Omit<Comparand, 'name'> {
         'compare its run folders separately');
     }
     const first = [...details.values()][0]!;
-    return { path, kind: 'experiment', results, details, fingerprint: first.fingerprint, dataset: first.dataset };
+    return { path, kind: 'experiment', results, details, fingerprint: first.fingerprint, dataset: datasetLabel(first.dataset) };
   }
   const { results, detail } = readRunFolder(path);
   return {
     path, kind: 'run', results, details: new Map([[results.runs[0]!, detail]]), fingerprint: detail.fingerprint,
-    dataset: detail.dataset,
+    dataset: datasetLabel(detail.dataset),
   };
 }
 
@@ -160,7 +160,7 @@ export function compareChart(cs: Comparand[]): ReportChart {
           color: { field: 'folder', type: 'nominal', title: 'Folder', sort: cs.map((c) => c.name),
             scale: { range: PALETTE } },
           fill: { condition: { test: 'datum.split === "test"', field: 'folder', type: 'nominal', sort: cs.map((c) => c.name),
-            scale: { range: PALETTE }, legend: null }, value: 'white' },
+            scale: { range: PALETTE } }, value: 'white' },
           tooltip: [{ field: 'folder', title: 'Folder' }, { field: 'run', title: 'Run' }, { field: 'split', title: 'Split' },
             { field: 'accuracy', type: 'quantitative', title: 'Accuracy', format: '.2%' }],
         },

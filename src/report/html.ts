@@ -56,7 +56,7 @@ p, li, dd, h1, h2, h3, caption { overflow-wrap: anywhere; }
 h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ddd; }
 h3 { margin: 1.5rem 0 .3rem; }
 .scroll { overflow-x: auto; max-width: 100%; }
-table { border-collapse: collapse; margin: .5rem 0; } .sortable th, .sortable td, table.data th { white-space: nowrap; } th, td { padding: .3rem .6rem; border-bottom: 1px solid #e5e5e5; }
+table { border-collapse: collapse; margin: .5rem 0; } .sortable th, .sortable td, table.data th, table.data td { white-space: nowrap; } th, td { padding: .3rem .6rem; border-bottom: 1px solid #e5e5e5; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th { text-align: left; background: #f5f5f5; }
 th button { all: unset; cursor: pointer; font-weight: bold; }
