@@ -173,6 +173,22 @@ test('settings use the command-line flag names, with the resolved --step-size an
   assert.ok(!keys.some((k) => /[A-Z]/.test(k)), `camelCase left: ${keys.join()}`);
 });
 
+test('without JavaScript every chart still has its numbers, and every run its section', { skip }, async () => {
+  const context = await browser!.newContext({ javaScriptEnabled: false, viewport: { width: 800, height: 900 } });
+  try {
+    const plain = await context.newPage();
+    await plain.goto(fileUrl, { waitUntil: 'load' });
+    const figures = await plain.locator('figure').count();
+    assert.ok(figures >= 4 + results.runs.length);
+    assert.equal(await plain.locator('figure table.data').count(), figures);
+    assert.equal(await plain.locator('.chart[data-rendered]').count(), 0, 'no chart drew (scripts are off)');
+    assert.equal(await plain.locator('section.run').count(), results.runs.length);
+    assert.equal(await plain.locator('#runs tbody tr').count(), results.runs.length);
+  } finally {
+    await context.close();
+  }
+});
+
 for (const width of WIDTHS) {
   test(`at ${width} px: no errors, nothing wider than the window, every chart drawn`, { skip }, async () => {
     const narrowPage = await browser!.newPage({ viewport: { width, height: 900 } });
