@@ -46,7 +46,8 @@ export function readRun(run: Run, baselineAccuracy: number): Reading {
       return {
         verdict: 'over-fitting',
         text: `validation loss rose from ${best.valLoss.toFixed(3)} (epoch ${best.epoch}) to ${last.valLoss.toFixed(3)} ` +
-          `(epoch ${last.epoch}) while training loss kept falling; the kept weights are epoch ${best.epoch}'s`,
+          `(epoch ${last.epoch})${trainFell ? ' while training loss kept falling' : ''}; ` +
+          `the kept weights are epoch ${best.epoch}'s`,
       };
     }
   }
