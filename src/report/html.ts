@@ -1,7 +1,13 @@
 /**
  * report.html: one self-contained page that works offline from file://. It inlines the vega runtime and the
  * charts already compiled to vega (so vega-lite is not needed in the page), a tiny vanilla-JS table sorter and a
- * tooltip. A Content-Security-Policy with default-src 'none' makes the browser refuse any network fetch, so a
+ * tooltip.
+ *
+ * Sections: runs (sortable, each name linking to its run's section, with a reading of its curve), best runs,
+ * baselines, the grid charts, one section per run (curves, confusion matrix, per-class scores, split sizes, folder
+ * link), notes, settings under their flag names, machine, files. Every chart is a <figure> whose numbers follow as a
+ * table (the text alternative; all a reader without JavaScript gets). Charts come in up to three layouts (wide,
+ * two-column, one-column); the script draws the widest that fits the page, so nothing is wider than a 360 px phone. A Content-Security-Policy with default-src 'none' makes the browser refuse any network fetch, so a
  * stray URL cannot make the page depend on the internet. ('unsafe-eval' is needed because vega compiles its
  * expressions with Function().)
  */
@@ -18,7 +24,7 @@ import type { RunDetail } from './run-folder.ts';
 import { settingRows } from './settings.ts';
 import { formatDuration, formatFixed, formatPercent } from './format.ts';
 import {
-  archLabel, bestPerArch, bestRecord, epochsTrained, formatLr, optimizerLabel, runCell, runLabel, runSeed, selectBest,
+  archLabel, bestPerArch, bestRecord, epochsTrained, formatLr, optimizerLabel, runCell, runSeed, selectBest,
   shortTitle,
 } from './select.ts';
 import {
