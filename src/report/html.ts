@@ -125,7 +125,8 @@ function tooltip(handler, event, item, value) {
 
 for (const el of document.querySelectorAll('.chart')) {
   // the widest layout the page has room for: wide, else medium (two columns), else narrow (one column)
-  const width = el.clientWidth;
+  // inside a .pair (side-by-side figures) an empty chart has no width yet: measure the row instead
+  const width = (el.closest('.pair') || el).clientWidth;
   const layout = !el.dataset.narrow || width >= Number(el.dataset.minWidth) ? 'wide'
     : el.dataset.medium && width >= Number(el.dataset.mediumWidth) ? 'medium' : 'narrow';
   const id = layout === 'wide' ? el.dataset.spec : layout === 'medium' ? el.dataset.medium : el.dataset.narrow;
@@ -265,11 +266,15 @@ function runSection(results: Results, run: Run, index: number, detail: RunDetail
     `<h3 id="${runAnchor(run, results.runs)}-h">${escapeHtml(label)}</h3>`,
     `<dl>${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd${k === 'Reading' ? ` class="verdict-${reading.verdict.replace(/ /g, '-')}"` : ''}>${escapeHtml(v)}</dd>`).join('')}${folder}</dl>`,
   ];
-  if (run.history.length) parts.push(figure(runCurvesChart(run, `run-${index}-curves`, label), specs));
+  // curves, confusion matrix and per-class table side by side where the window is wide enough, else stacked
+  const pair: string[] = [];
+  if (run.history.length) pair.push(figure(runCurvesChart(run, `run-${index}-curves`, label), specs));
   if (detail?.confusion) {
     const chart = confusionChart(run, detail, { id: `run-${index}-confusion`, title: `Confusion matrix: ${label}`, file: false });
-    parts.push(`<div class="pair">${figure(chart, specs)}${classTable(detail)}</div>`);
-  } else if (run.status === 'ok') {
+    pair.push(figure(chart, specs), classTable(detail));
+  }
+  parts.push(`<div class="pair">${pair.join('\n')}</div>`);
+  if (!detail?.confusion && run.status === 'ok') {
     parts.push('<p class="hint">No confusion matrix: the run folder (metrics.json) was not found.</p>');
   }
   parts.push('</section>');

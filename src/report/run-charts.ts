@@ -124,8 +124,8 @@ export function confusionChart(run: Run, detail: RunDetail, opts: { id: string; 
   const spec = {
     $schema: SCHEMA,
     title: {
-      text: opts.file ? 'Confusion matrix (test)' : 'Confusion matrix (test)',
-      subtitle: [runLabel(run), 'Rows: true class; columns: predicted. Colour: share of the true class.'],
+      text: 'Confusion matrix (test)',
+      subtitle: [runLabel(run), 'Rows: true class; columns: predicted.', 'Colour: share of the true class.'],
     },
     data: { values },
     width: cell * labels.length, height: cell * labels.length,
