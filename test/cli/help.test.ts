@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, rnnlab } from './helpers.ts';
 
-const COMMANDS = ['experiment', 'train', 'evaluate', 'predict', 'data', 'baseline', 'report', 'bench', 'bench-suite', 'info'];
+const COMMANDS = ['experiment', 'train', 'evaluate', 'predict', 'data', 'baseline', 'report', 'compare', 'bench',
+  'bench-suite', 'info'];
 
 test('every command (and the top level) has examples, shows defaults as "(default: x)" and marks required options', () => {
   for (const args of [[], ...COMMANDS.map((c) => [c])]) {

@@ -33,6 +33,14 @@ export function register(program: Command): void {
     .description('put two or more experiment or run folders side by side (same data set): one table and one chart')
     .argument('<dirs...>', 'experiment folders (with results.json) or run folders (rnnlab train --out)')
     .option('--out <dir>', 'also write compare.md, compare.csv, compare.html and compare.png/.svg into this folder')
+    .addHelpText('after', `
+Examples:
+  $ rnnlab compare runs/grid runs/grid-lr               two experiments on the same data, as a markdown table
+  $ rnnlab compare runs/grid runs/gru --out runs/cmp    an experiment beside a single run; HTML, CSV and chart too
+
+Folders must hold runs on the same examples (same data file, --limit, --val-split, --test and seed); otherwise
+compare says which two differ and exits 2.
+`)
     .action(async (dirs: string[], opts: { out?: string }) => {
       const { markdown, written } = await compareCommand(dirs, opts.out);
       process.stdout.write(markdown);

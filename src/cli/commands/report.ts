@@ -1,5 +1,5 @@
 /**
- * `rnnlab report DIR`: rebuilds summary.md, the charts (PNG + SVG) and report.html from DIR/results.json, e.g.
+ * `rnnlab report DIR`: rebuilds summary.md, the CSVs, the charts (PNG + SVG) and report.html from DIR/results.json, e.g.
  * after an interrupted experiment or after editing the notes/title in results.json by hand.
  */
 import { statSync } from 'node:fs';
@@ -23,11 +23,12 @@ export async function reportCommand(dir: string): Promise<string[]> {
 export function register(program: Command): void {
   program
     .command('report')
-    .description('rebuild summary.md, the charts (PNG/SVG) and report.html from DIR/results.json')
+    .description('rebuild summary.md, results.csv, history.csv, the charts (PNG/SVG) and report.html from ' +
+      'DIR/results.json and the run folders')
     .argument('<dir>', 'experiment output folder containing results.json')
     .addHelpText('after', `
 Examples:
-  $ rnnlab report runs/grid          rewrite runs/grid/summary.md, *.svg, *.png and report.html
+  $ rnnlab report runs/grid          rewrite runs/grid/summary.md, results.csv, history.csv, *.svg, *.png, report.html
 `)
     .action(async (dir: string) => {
       const written = await reportCommand(dir);
