@@ -5,7 +5,8 @@
  *
  *   over-fitting   the kept (lowest validation loss) epoch is before the last, the validation loss at the last epoch is
  *                  at least 5 % above it, and the training loss kept falling after it
- *   still improving the kept epoch is the last one and validation accuracy rose by ≥ 0.5 points over the previous epoch
+ *   still improving the kept epoch is the last one and, over the previous epoch, validation accuracy rose by ≥ 0.5
+ *                  points or validation loss fell by ≥ 1 %
  * *   at baseline    validation accuracy at the kept epoch within 2 points of the majority-class baseline
  *   diverged / failed   from the run's status
  */
@@ -52,11 +53,23 @@ export function readRun(run: Run, baselineAccuracy: number): Reading {
     }
   }
   const prev = run.history.find((h) => h.epoch === last.epoch - 1);
-  if (best.epoch === last.epoch && prev && last.valAccuracy - prev.valAccuracy >= 0.005) {
+  if (best.epoch === last.epoch && prev) {
+    const accGain = last.valAccuracy - prev.valAccuracy;
+    const lossDrop = prev.valLoss !== null && last.valLoss !== null ? 1 - last.valLoss / prev.valLoss : 0;
+    if (accGain >= 0.005 || lossDrop >= 0.01) {
+      return {
+        verdict: 'still improving',
+        text: accGain >= 0.005
+          ? `validation accuracy still rose ${(100 * accGain).toFixed(1)} points in the last epoch ` +
+            `(${pct(prev.valAccuracy)} → ${pct(last.valAccuracy)}): more epochs would probably help`
+          : `validation loss still fell ${(100 * lossDrop).toFixed(1)}% in the last epoch ` +
+            `(${prev.valLoss!.toFixed(3)} → ${last.valLoss!.toFixed(3)}): more epochs would probably help`,
+      };
+    }
     return {
-      verdict: 'still improving',
-      text: `validation accuracy still rose ${(100 * (last.valAccuracy - prev.valAccuracy)).toFixed(1)} points in the last epoch ` +
-        `(${pct(prev.valAccuracy)} → ${pct(last.valAccuracy)}): more epochs would probably help`,
+      verdict: 'levelled off',
+      text: `the last epoch has the lowest validation loss, but it barely moved ` +
+        `(${prev.valLoss?.toFixed(3) ?? '—'} → ${last.valLoss?.toFixed(3) ?? '—'}, accuracy ${pct(prev.valAccuracy)} → ${pct(last.valAccuracy)})`,
     };
   }
   return {

@@ -25,8 +25,10 @@ test('still improving: the last epoch is the best and gained at least half a poi
   const r = readRun(run([[0.69, 0.5], [0.5, 0.7], [0.45, 0.76]], [null, 0.6, 0.5], 2), 0.5);
   assert.equal(r.verdict, 'still improving');
   assert.match(r.text, /rose 6\.0 points in the last epoch/);
-  // a last-epoch gain below half a point is not "still improving"
-  assert.equal(readRun(run([[0.69, 0.5], [0.5, 0.758], [0.45, 0.76]], [null, 0.6, 0.5], 2), 0.5).verdict,
+  // a falling validation loss counts too; a last epoch that barely moves either does not
+  assert.match(readRun(run([[0.69, 0.5], [0.5, 0.758], [0.45, 0.76]], [null, 0.6, 0.5], 2), 0.5).text,
+    /validation loss still fell 10\.0%/);
+  assert.equal(readRun(run([[0.69, 0.5], [0.5, 0.758], [0.498, 0.76]], [null, 0.6, 0.5], 2), 0.5).verdict,
     'levelled off');
 });
 
