@@ -1,7 +1,8 @@
 /**
- * rnnlab's report: summary.md, loss/accuracy/best charts as SVG + PNG, and a self-contained report.html, all
- * rebuilt from results.json. `writeReport` is what both `rnnlab experiment` (at the end of a grid) and
- * `rnnlab report DIR` call.
+ * rnnlab's report: summary.md, results.csv + history.csv, the grid charts (loss, accuracy, best, curves, confusion)
+ * as SVG + PNG, and a self-contained report.html, all rebuilt from results.json plus the details its run folders
+ * hold (confusion matrices, split sizes: run-folder.ts). `writeReport` is what both `rnnlab experiment` (after each
+ * cell and at the end) and `rnnlab report DIR` call; `rnnlab compare` is compare.ts.
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/fs.ts';
@@ -23,6 +24,7 @@ export { readRunDetails, readRunDetail, readRunFolder, type RunDetail } from './
 export { namedBaselines, type NamedBaseline } from './baselines.ts';
 export { renderSvg, rasterize, svgToPng, FONT_FILES } from './render.ts';
 export { reportHtml, escapeHtml } from './html.ts';
+export { loadComparison, compareMarkdown, compareCsv, compareHtml, compareChart, type Comparand } from './compare.ts';
 
 /**
  * Writes every report file into `dir` (atomically, one by one) and returns their paths: summary.md, results.csv,
