@@ -118,24 +118,34 @@ function lossCap(runs: Run[]): number | undefined {
   return sane > 0 && all > sane * 1.5 ? sane * 1.1 : undefined;
 }
 
+/** Line styles: the majority class dashed grey, NBSVM dotted red, any later baseline dash-dotted. */
+const BASELINE_STYLE: Record<string, { strokeDash: number[]; color: string }> = {
+  majority: { strokeDash: [5, 4], color: '#666' },
+  nbsvm: { strokeDash: [2, 3], color: '#b03a2e' },
+};
+const OTHER_BASELINE = { strokeDash: [8, 3, 2, 3], color: '#6a3d9a' };
+
 /** A rule and a name for each baseline, drawn once (one datum each, not once per data row). */
 function baselineLayers(baselines: NamedBaseline[]) {
   return baselines.flatMap((b) => [
     {
       data: { values: [{}] },
-      mark: { type: 'rule', strokeDash: [5, 4], color: '#666' }, encoding: { y: { datum: b.accuracy } },
+      mark: { type: 'rule', strokeWidth: 1.5, ...(BASELINE_STYLE[b.key] ?? OTHER_BASELINE) },
+      encoding: { y: { datum: b.accuracy } },
     },
     {
       data: { values: [{}] },
-      mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 3, dy: -2, fontSize: 10, color: '#555' },
+      mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 3, dy: -2, fontSize: 10,
+        color: (BASELINE_STYLE[b.key] ?? OTHER_BASELINE).color },
       encoding: { x: { datum: 0 }, y: { datum: b.accuracy }, text: { value: b.name } },
     },
   ]);
 }
 
 export function baselineSubtitle(baselines: NamedBaseline[]): string {
+  const style = (key: string) => key === 'majority' ? 'dashed grey' : key === 'nbsvm' ? 'dotted red' : 'dash-dotted';
   return baselines.length
-    ? `Dashed line${baselines.length > 1 ? 's' : ''}: ${baselines.map((b) => `${b.name} baseline ${formatPercent(b.accuracy)}`).join(', ')}.`
+    ? `Baselines: ${baselines.map((b) => `${b.name} ${formatPercent(b.accuracy)} (${style(b.key)})`).join(', ')}.`
     : 'No baseline recorded.';
 }
 

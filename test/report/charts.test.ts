@@ -15,7 +15,7 @@ test('every named baseline is a dashed line in each accuracy panel', () => {
     assert.deepEqual(rules, [0.5, 0.8812], panel.title.text);
   }
   const subtitle = JSON.stringify((chartSpec(results, 'accuracy') as { title: unknown }).title);
-  assert.match(subtitle, /Majority class baseline 50\.00%, NBSVM baseline 88\.12%/);
+  assert.match(subtitle, /Majority class 50\.00% \(dashed grey\), NBSVM 88\.12% \(dotted red\)/);
 });
 
 test('loss goes to a log scale only in the panel with a spike', () => {
