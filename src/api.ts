@@ -146,7 +146,7 @@ export class Model {
     return evaluateRun(this.saved, data);
   }
 
-  /** The epoch whose weights these are (the lowest validation loss), when recorded. */
+  /** The epoch whose weights these are (the best trained epoch on validation, by --select), when recorded. */
   get epoch(): number | null {
     return readStatus(this.dir)?.bestEpoch ?? null;
   }
