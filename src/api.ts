@@ -14,7 +14,6 @@
  * This module sits at the top of the layering, beside src/cli: it reuses the CLI's option parsers (src/cli/options)
  * so that both entry points accept exactly the same values.
  */
-import { loadDataset, type LoadedData } from './data/index.ts';
 import type { RnnClassifier } from './nn/model.ts';
 import { parseDataOptions } from './cli/options/data.ts';
 import { toDataSpec, withEmbeddingDim } from './cli/options/train.ts';
@@ -22,7 +21,8 @@ import { parseTrainOptions, TRAIN_FLAGS, type TrainOptions } from './train/optio
 import type { DataSpec, RunConfig } from './train/config.ts';
 import { trainRun, type RunOutcome } from './train/run.ts';
 import { loadSavedModel, readStatus, type EpochRecord, type SavedModel } from './train/run-dir.ts';
-import { evaluateSaved, predictTexts, type EvaluationResult, type Prediction } from './train/predict.ts';
+import { predictTexts, type EvaluationResult, type Prediction } from './train/predict.ts';
+import { evaluateRun, type EvaluateTarget } from './train/evaluate-run.ts';
 import type { Vocab } from './data/vocab.ts';
 import type { Results } from './report/results.ts';
 import type { ExperimentConfig } from './experiment/overrides.ts';
@@ -132,18 +132,21 @@ export class Model {
     return predictTexts(this.saved, texts, options.batchSize);
   }
 
-  /** Test-split metrics, on the data set recorded at training time unless `data` names another. */
-  async evaluate(data: DataOptions = {}): Promise<EvaluationResult> {
-    const recorded = this.config.data.spec;
-    const load = { ...recorded.load };
-    for (const k of ['dataset', 'test', 'val', 'textColumn', 'labelColumn', 'limit'] as const) {
-      if (data[k] !== undefined) (load as Record<string, unknown>)[k] = data[k];
+  /**
+   * Metrics on the run's own test split as recorded in config.json (its seed, limit and validation settings cannot
+   * be overridden: another split could hold training rows), or on every row of another data set (`split: 'test'`:
+   * only its own test split). Texts are encoded as in training. Nothing is written. See src/train/evaluate-run.ts.
+   */
+  async evaluate(data: EvaluateTarget & DataOptions = {}): Promise<EvaluationResult> {
+    for (const k of ['test', 'val', 'valSplit', 'limit', 'vocabSize', 'minFreq', 'maxLen', 'truncate'] as const) {
+      if (data[k] !== undefined) {
+        throw new UserError(`evaluate: ${k} does not apply; the run's own test split is the recorded one, another dataset is scored whole, and texts are encoded as in training`);
+      }
     }
-    const loaded: LoadedData = await loadDataset(load);
-    return evaluateSaved(this.saved, loaded, { maxLen: data.maxLen, truncate: data.truncate });
+    return evaluateRun(this.saved, data);
   }
 
-  /** The epoch whose weights these are (the lowest validation loss), when recorded. */
+  /** The epoch whose weights these are (the best trained epoch on validation, by --select), when recorded. */
   get epoch(): number | null {
     return readStatus(this.dir)?.bestEpoch ?? null;
   }
@@ -160,7 +163,7 @@ export function loadModel(dir: string): Model {
 }
 
 /** Test metrics of a saved model (a run directory or a loaded Model); see Model.evaluate. */
-export async function evaluate(model: string | Model, data: DataOptions = {}): Promise<EvaluationResult> {
+export async function evaluate(model: string | Model, data: EvaluateTarget & DataOptions = {}): Promise<EvaluationResult> {
   return (typeof model === 'string' ? loadModel(model) : model).evaluate(data);
 }
 
@@ -214,4 +217,4 @@ export async function runExperiment(options: ExperimentCallOptions): Promise<Exp
   });
 }
 
-export type { RunOutcome, EpochRecord, Prediction, EvaluationResult, ExperimentSummary, Results, RunConfig };
+export type { RunOutcome, EpochRecord, Prediction, EvaluationResult, EvaluateTarget, ExperimentSummary, Results, RunConfig };

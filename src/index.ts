@@ -23,7 +23,7 @@
 export {
   train, loadModel, evaluate, runExperiment, Model,
   type DataOptions, type TrainSettings, type TrainCallOptions, type ExperimentCallOptions,
-  type RunOutcome, type EpochRecord, type Prediction, type EvaluationResult, type ExperimentSummary, type Results,
+  type RunOutcome, type EpochRecord, type Prediction, type EvaluationResult, type EvaluateTarget, type ExperimentSummary, type Results,
   type RunConfig,
 } from './api.ts';
 

@@ -1,7 +1,8 @@
 /**
  * rnnlab's command-line entry point. Each sub-command lives in src/cli/commands/<name>.ts and exports
- * `register(program)`. Errors: a UserError (bad input, missing file, …) prints one line `rnnlab: <message>` and exits
- * with its code; anything else is a bug and prints its stack.
+ * `register(program)`. Errors: a UserError (bad input, missing file, …) and commander's own usage errors (unknown
+ * option, missing required option, bad argument count) print one line `rnnlab: <message>` and exit 2; anything else
+ * is a bug and prints its stack.
  */
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../util/errors.ts';
@@ -33,8 +34,11 @@ export async function buildProgram(argv: string[]): Promise<Command> {
     .name('rnnlab')
     .description('Train and compare recurrent text classifiers (RNN, GRU, LSTM) on IMDB or any labelled text set.')
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', TOP_EXAMPLES + ENVIRONMENT);
+    .addHelpText('after', TOP_EXAMPLES + ENVIRONMENT)
+    // Set before the sub-commands are registered: commander copies both settings into each sub-command it creates.
+    // Usage errors are thrown (not process.exit) and printed by main() as one `rnnlab: …` line.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
   configureHelp(program); // before the commands are added: they inherit it
   const name = argv[2];
   const loaders = name !== undefined && Object.hasOwn(COMMANDS, name)
@@ -50,15 +54,23 @@ export async function buildProgram(argv: string[]): Promise<Command> {
   return program;
 }
 
+/** Commander "errors" that are not errors: help or the version was asked for (and printed). */
+const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
 export async function main(argv: string[]): Promise<void> {
   try {
     const program = await buildProgram(argv); // loading a command can already fail on bad environment variables
-    program.exitOverride();
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
-      // commander already printed its message (help, version or a usage error)
-      process.exitCode = e.exitCode;
+      if (HELP_CODES.has(e.code)) {
+        process.exitCode = e.exitCode; // help or version, already printed
+        return;
+      }
+      const sub = argv[2] !== undefined && Object.hasOwn(COMMANDS, argv[2]) ? ` ${argv[2]}` : '';
+      const msg = e.message.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+      process.stderr.write(`rnnlab: ${msg}; see rnnlab${sub} --help\n`);
+      process.exitCode = 2;
       return;
     }
     if (isUserError(e)) {

@@ -11,11 +11,12 @@
  * RNNLAB_IMDB_URL, RNNLAB_IMDB_SHA256 and RNNLAB_IMDB_SIZE (tests point them at a local server);
  * RNNLAB_DOWNLOAD_RETRIES and RNNLAB_DOWNLOAD_RETRY_MS tune the retries.
  */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../util/errors.ts';
+import { ensureDir } from '../util/paths.ts';
 import type { DataProgress } from './types.ts';
 
 export const IMDB_URL = 'https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz';
@@ -108,7 +109,7 @@ export async function downloadFile(spec: DownloadSpec, dest: string, opts: Downl
   const retries = opts.retries ?? 3;
   const delay = opts.retryDelayMs ?? 2000;
   const part = `${dest}.part`;
-  mkdirSync(join(dest, '..'), { recursive: true });
+  ensureDir(join(dest, '..'));
   let lastError = '';
   let checksumFailed = false;
   for (let attempt = 0; attempt <= retries; attempt++) {

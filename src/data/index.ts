@@ -35,6 +35,9 @@
  */
 export type { Example, Batch, LoadedData, DataProgress, EncodedSplit } from './types.ts';
 export { loadDataset, TEST_FRACTION, type LoadOptions } from './load.ts';
+export { DEFAULT_SEED } from './seed.ts';
+export { loadAllRows, type AllRowsOptions } from './all-rows.ts';
+export { datasetFingerprint, fingerprintPath, type DataFingerprint } from './fingerprint.ts';
 export { locateImdb, downloadFile, imdbSource, cacheDir, sha256File, IMDB_URL, IMDB_SHA256, IMDB_SIZE, type DownloadSpec, type DownloadOptions } from './download.ts';
 export { readImdbArchive, readImdbFolder, IMDB_LABELS } from './imdb.ts';
 export { parseCsv, type CsvTable } from './csv.ts';

@@ -23,6 +23,7 @@
 import { existsSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { UserError } from '../util/errors.ts';
+import { DEFAULT_SEED } from './seed.ts';
 import { epochSeed } from './batches.ts';
 import { locateImdb, type DownloadOptions, type Env } from './download.ts';
 import { readClassFolder, readCsvFile, readJsonlFile, type ColumnOptions, type RawExample } from './formats.ts';
@@ -74,7 +75,7 @@ function head(path: string, n: number): Buffer {
   }
 }
 
-function isArchive(path: string): boolean {
+export function isArchive(path: string): boolean {
   const b = head(path, 512);
   return (b[0] === 0x1f && b[1] === 0x8b) || b.subarray(257, 262).toString('latin1') === 'ustar';
 }
@@ -83,14 +84,14 @@ function isDir(path: string): boolean {
   return statSync(path).isDirectory();
 }
 
-function mustExist(path: string, what: string): void {
+export function mustExist(path: string, what: string): void {
   if (!existsSync(path)) {
     throw new UserError(`${what} ${path}: no such file or folder; give 'imdb' or a path to an IMDB archive/folder, a CSV, a JSONL file or a folder per class`);
   }
 }
 
 /** A non-IMDB file or folder → raw rows, or (for a train/test folder) two sets of rows. */
-function readRaw(path: string, cols: ColumnOptions): { train: RawExample[]; test?: RawExample[]; kind: string } {
+export function readRaw(path: string, cols: ColumnOptions): { train: RawExample[]; test?: RawExample[]; kind: string } {
   if (isDir(path)) {
     const train = join(path, 'train');
     const test = join(path, 'test');
@@ -107,7 +108,7 @@ function readRaw(path: string, cols: ColumnOptions): { train: RawExample[]; test
   return { train: readCsvFile(path, cols), kind: `CSV (columns "${cols.textColumn}", "${cols.labelColumn}")` };
 }
 
-async function readImdb(path: string, onProgress?: (p: DataProgress) => void): Promise<ImdbSplits> {
+export async function readImdb(path: string, onProgress?: (p: DataProgress) => void): Promise<ImdbSplits> {
   if (isDir(path)) {
     if (!findImdbRoot(path)) throw new UserError(`${path} is not an IMDB folder (no train/pos or train/neg inside)`);
     return readImdbFolder(path, onProgress);
@@ -119,7 +120,7 @@ async function readImdb(path: string, onProgress?: (p: DataProgress) => void): P
 export async function loadDataset(opts: LoadOptions = {}): Promise<LoadedData> {
   const t0 = performance.now();
   const dataset = opts.dataset ?? 'imdb';
-  const seed = opts.seed ?? 0;
+  const seed = opts.seed ?? DEFAULT_SEED;
   const valSplit = opts.valSplit ?? 0.1;
   const cols: ColumnOptions = { textColumn: opts.textColumn ?? 'text', labelColumn: opts.labelColumn ?? 'label' };
   if (!(valSplit >= 0 && valSplit < 1)) throw new UserError(`--val-split must be in [0, 1), got ${valSplit}`);

@@ -8,6 +8,7 @@
  */
 import { prepareDataset, trainRun, type PreparedDataset } from '../train/run.ts';
 import { canonical, type DataSpec } from '../train/config.ts';
+import { oneLine } from '../util/errors.ts';
 import { parseTrainOptions } from '../train/options.ts';
 import type { CellJob, CellOutcome } from './protocol.ts';
 
@@ -39,10 +40,6 @@ export interface CellHooks {
   signal?: AbortSignal;
 }
 
-function oneLine(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return msg.split('\n')[0]!.slice(0, 500);
-}
 
 /** Trains (or resumes, or looks up) one cell; never throws: a failure is an outcome with a reason. */
 export async function runCell(job: CellJob, hooks: CellHooks): Promise<CellOutcome> {
@@ -55,7 +52,7 @@ export async function runCell(job: CellJob, hooks: CellHooks): Promise<CellOutco
         progress: false,
         // data warnings are printed once by the experiment, not once per cell
         log: (text) => {
-          if (!text.startsWith('warning: ')) hooks.line(`[${job.name}] ${text}`);
+          if (!(text.startsWith('warning: ') && dataset.warnings.includes(text.slice('warning: '.length)))) hooks.line(`[${job.name}] ${text}`);
         },
         onEpoch: (record) => hooks.epoch(record.epoch),
         signal: hooks.signal,

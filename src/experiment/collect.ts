@@ -18,6 +18,7 @@ import { parseResults, type EpochRecord, type Results, type Run, type RunStatus 
 import { bestPerArch, selectBest } from '../report/select.ts';
 import { readHistory, readStatus, runFile, type RunStatus as TrainStatus } from '../train/run-dir.ts';
 import type { RunConfig } from '../train/config.ts';
+import { majorityClassBaseline } from '../train/baselines.ts';
 import type { CellOutcome } from './protocol.ts';
 import type { PlannedCell } from './plan.ts';
 import type { NbsvmRecord } from '../baseline/index.ts';
@@ -94,7 +95,7 @@ export function collectRun(expDir: string, cell: PlannedCell, outcome: CellOutco
   const history = existsSync(dir) ? readHistory(dir).map(toEpochRecord) : [];
   let s: RunStatus;
   let reason: string | undefined;
-  if (status && status.status !== 'running') {
+  if (status && status.status !== 'running' && status.status !== 'interrupted') {
     s = status.status;
     reason = status.reason;
   } else if (outcome && (outcome.status === 'failed' || outcome.status === 'diverged')) {
@@ -102,7 +103,8 @@ export function collectRun(expDir: string, cell: PlannedCell, outcome: CellOutco
     s = outcome.status;
     reason = outcome.reason;
   } else {
-    s = running ? 'running' : status ? 'running' : 'pending';
+    // an interrupted cell waits for the next run, like one not started
+    s = running ? 'running' : status?.status === 'running' ? 'running' : 'pending';
   }
   const test = s === 'ok' ? testMetrics(dir) : null;
   const run: Run = {
@@ -131,11 +133,8 @@ export function majorityFromRunConfigs(expDir: string, cells: PlannedCell[]):
     const c = readJsonIfExists(runFile(join(expDir, cell.name), 'config')) as RunConfig | null;
     const counts = c?.data?.classCounts;
     if (!counts) continue;
-    let best = 0;
-    for (let k = 1; k < counts.train.length; k++) if (counts.train[k]! > counts.train[best]!) best = k;
-    const total = counts.test.reduce((a, b) => a + b, 0);
-    if (total === 0) continue;
-    return { accuracy: counts.test[best]! / total, label: c.labels[best] ?? String(best) };
+    if (counts.test.reduce((a, b) => a + b, 0) === 0) continue;
+    return majorityClassBaseline(counts.train, counts.test, c.labels);
   }
   return null;
 }

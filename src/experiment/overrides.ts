@@ -26,7 +26,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { UserError } from '../util/errors.ts';
+import { UserError, zodOneLine } from '../util/errors.ts';
 
 const value = z.union([z.number(), z.string(), z.boolean()]);
 const group = z.record(z.string(), value);
@@ -43,14 +43,7 @@ export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
 export type OverrideGroup = Record<string, string | number | boolean>;
 
 /** One-line summary of a zod error (the CLI prints one line). */
-export function oneLineZodError(error: z.ZodError): string {
-  return z
-    .prettifyError(error)
-    .split('\n')
-    .map((line) => line.trim().replace(/^✖\s*/, '').replace(/^→\s*/, ''))
-    .filter((line) => line.length > 0)
-    .join(' ');
-}
+export const oneLineZodError = (error: z.ZodError): string => zodOneLine(error);
 
 export function parseExperimentConfig(json: unknown, source: string): ExperimentConfig {
   const parsed = experimentConfigSchema.safeParse(json);

@@ -11,12 +11,13 @@
  * continued by the trainer from its last checkpoint, and results.json is rebuilt from the folders each time, so the
  * final files of a killed-and-rerun experiment equal those of an uninterrupted one (timings aside).
  */
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Results } from '../report/results.ts';
 import type { DataSpec } from '../train/config.ts';
 import { readStatus } from '../train/run-dir.ts';
+import { majorityClassBaseline } from '../train/baselines.ts';
 import { writeJsonAtomic } from '../util/fs.ts';
+import { ensureDir } from '../util/paths.ts';
 import { datasetFor, forgetDatasets, runCell } from './cell.ts';
 import { experimentNbsvm } from './baselines.ts';
 import { collectResults, machineInfo, majorityFromRunConfigs } from './collect.ts';
@@ -74,7 +75,7 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
   const say = (line: string): void => void stdout.write(line + '\n');
   const cellDir = (name: string): string => join(dir, name);
 
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const unlock = lockExperimentDir(dir);
   try {
     const prep = prepareExperimentDir(dir, req.settings, req.force, cellDir);
@@ -98,12 +99,7 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
       for (const w of ds.warnings) stderr.write(`rnnlab: warning: ${w}\n`);
       say(`data: ${ds.description}; train ${ds.prepared.train.count}, val ${ds.prepared.val.count}, ` +
         `test ${ds.prepared.test.count} examples, vocabulary ${ds.prepared.vocab.size}`);
-      if (!baseline) {
-        let best = 0;
-        ds.counts.train.forEach((n, k) => { if (n > ds.counts.train[best]!) best = k; });
-        const total = ds.counts.test.reduce((a, b) => a + b, 0);
-        baseline = { accuracy: ds.counts.test[best]! / total, label: ds.labels[best]! };
-      }
+      baseline ??= majorityClassBaseline(ds.counts.train, ds.counts.test, ds.labels);
       if (workers > 1) forgetDatasets(); // the workers load their own copy; let this one be collected
     }
     const nbsvm = await experimentNbsvm(dir, req.data, req.baseline === true, say);

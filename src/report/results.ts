@@ -8,7 +8,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { UserError } from '../util/errors.ts';
+import { UserError, zodOneLine } from '../util/errors.ts';
 
 export const RUN_STATUSES = ['ok', 'diverged', 'failed', 'running', 'pending'] as const;
 
@@ -96,13 +96,7 @@ export function majorityAccuracy(results: Results): number {
 export function parseResults(value: unknown, source = 'results.json'): Results {
   const parsed = resultsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  // prettifyError gives "✖ message\n  → at path" per issue; fold each issue onto one line, joined by "; ".
-  const detail = z
-    .prettifyError(parsed.error)
-    .split('✖')
-    .map((issue) => issue.replace(/\s*→\s*/g, ' ').replace(/\s+/g, ' ').trim())
-    .filter((issue) => issue.length > 0)
-    .join('; ');
+  const detail = zodOneLine(parsed.error);
   const short = detail.length > 300 ? detail.slice(0, 297) + '...' : detail;
   throw new UserError(`${source} is not a valid rnnlab results file (${short}); regenerate it with rnnlab experiment`);
 }

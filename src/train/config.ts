@@ -10,9 +10,9 @@
  */
 import { OPTIMIZER_DEFAULTS, validateOptions, type OptimizerName, type ResolvedOptions, type ScheduleKind, type ScheduleOptions } from '../optim/index.ts';
 import type { ModelConfig } from '../nn/model.ts';
-import type { LoadOptions, PrepareOptions } from '../data/index.ts';
+import type { DataFingerprint, LoadOptions, PrepareOptions } from '../data/index.ts';
 import { UserError } from '../util/errors.ts';
-import type { TrainOptions } from './options.ts';
+import { DEFAULT_SELECT, type Select, type TrainOptions } from './options.ts';
 
 /** Plateau schedule: PyTorch's `patience` (bad epochs tolerated; the lr is cut after patience + 1 = 2 epochs in a row
  * without a lower validation loss). PyTorch's default 10 would never fire in the few epochs a CPU run gets. */
@@ -38,6 +38,8 @@ export interface ResolvedTrain {
   clip: number | null;
   schedule: { kind: ScheduleKind; options: ScheduleOptions };
   patience: number | null;
+  /** How the kept epoch is chosen (absent in configs written before --select: val-loss). */
+  select?: Select;
   seed: number;
   threads: number | null;
   /** Training-loss class weights: 'balanced' from the training split's counts (the numbers: RunConfig.classWeights). */
@@ -72,7 +74,8 @@ export function resolveTrain(o: TrainOptions): ResolvedTrain {
     embedInitStd: o.embedInitStd,
     forgetBias: o.arch !== 'lstm' || o.forgetBias === 'pytorch' ? null : o.forgetBias,
     hidden: o.hidden, layers: o.layers, bidirectional: o.bidirectional, dropout: o.dropout, pooling: o.pooling,
-    clip: o.clip > 0 ? o.clip : null, schedule: { kind: o.schedule, options }, patience: o.patience ?? null, seed: o.seed,
+    clip: o.clip > 0 ? o.clip : null, schedule: { kind: o.schedule, options }, patience: o.patience ?? null,
+    select: o.select ?? DEFAULT_SELECT, seed: o.seed,
     threads: o.threads ?? null, classWeights: o.classWeights ?? 'none', embeddings: o.embeddings ?? null,
     freezeEmbeddings: o.freezeEmbeddings ?? false,
   };
@@ -98,6 +101,8 @@ export interface RunConfig {
     spec: DataSpec;
     name: string;
     description: string;
+    /** sha256 of the data set's files when the run started (absent in runs made before it was recorded). */
+    fingerprint?: DataFingerprint;
     sizes: { train: number; val: number; test: number };
     classCounts: { train: number[]; val: number[]; test: number[] };
   };
@@ -116,7 +121,10 @@ export interface RunConfig {
   embeddings?: { path: string; dim: number; format: string; found: number; vocabSize: number; coverage: number; tokenCoverage: number; frozen: boolean };
 }
 
-/** What decides a run's numbers (the model follows from train + data), as a plain object to compare. */
+/**
+ * What decides a run's numbers (the model follows from train + data), as a plain object to compare. The default
+ * --select is left out, so a run recorded before --select existed has the identity it has today.
+ */
 export function runIdentity(train: ResolvedTrain, data: DataSpec): { train: Omit<ResolvedTrain, 'epochs' | 'threads'>; data: DataSpec } {
   const { epochs: _e, threads: _t, ...rest } = train;
   // Options added after runs were recorded count only when set, so older run folders keep their identity.
@@ -124,6 +132,7 @@ export function runIdentity(train: ResolvedTrain, data: DataSpec): { train: Omit
   if (optional.classWeights === 'none') delete optional.classWeights;
   if (optional.embeddings === null) delete optional.embeddings;
   if (optional.freezeEmbeddings === false) delete optional.freezeEmbeddings;
+  if (optional.select === undefined || optional.select === DEFAULT_SELECT) delete optional.select;
   return JSON.parse(canonical({ train: rest, data })) as ReturnType<typeof runIdentity>;
 }
 
@@ -136,15 +145,53 @@ export function canonical(value: unknown): string {
   );
 }
 
-/** The first differing leaf between two identities, "train.optimizerOptions.lr: 0.001 vs 0.01", for error messages. */
-export function firstDifference(a: unknown, b: unknown, path = ''): string | null {
-  if (canonical(a) === canonical(b)) return null;
-  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    for (const k of keys) {
-      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
-      if (d) return d;
-    }
+/** Identity leaf path → the flag that sets it (the other optimizer hyperparameters have no flag). */
+const IDENTITY_FLAGS: Record<string, string> = {
+  'train.arch': '--arch', 'train.optimizer': '--optimizer', 'train.optimizerOptions.lr': '--lr',
+  'train.optimizerOptions.momentum': '--momentum', 'train.optimizerOptions.weightDecay': '--weight-decay',
+  'train.batchSize': '--batch-size', 'train.embed': '--embed', 'train.embedInitStd': '--embed-init-std',
+  'train.forgetBias': '--forget-bias', 'train.hidden': '--hidden', 'train.layers': '--layers',
+  'train.bidirectional': '--bidirectional', 'train.dropout': '--dropout', 'train.pooling': '--pooling', 'train.clip': '--clip',
+  'train.schedule.kind': '--schedule', 'train.schedule.options.stepSize': '--step-size', 'train.schedule.options.gamma': '--gamma',
+  'train.schedule.options.factor': '--gamma', 'train.schedule.options.totalEpochs': '--epochs (the cosine schedule\'s length)',
+  'train.patience': '--patience', 'train.select': '--select', 'train.seed': '--seed',
+  'data.load.dataset': '--dataset', 'data.load.test': '--test', 'data.load.textColumn': '--text-column',
+  'data.load.labelColumn': '--label-column', 'data.load.valSplit': '--val-split', 'data.load.seed': '--seed',
+  'data.load.limit': '--limit', 'data.prepare.maxSize': '--vocab-size', 'data.prepare.minFreq': '--min-freq',
+  'data.prepare.maxLen': '--max-len', 'data.prepare.truncate': '--truncate',
+};
+
+/** How an unset / null leaf reads on the command line. */
+const UNSET: Record<string, string> = {
+  'train.forgetBias': 'pytorch', 'train.clip': '0', 'train.patience': 'off', 'train.select': DEFAULT_SELECT,
+  'data.load.limit': 'none', 'data.load.test': 'none', 'data.load.dataset': 'imdb',
+};
+
+function leaves(value: unknown, path: string, out: Map<string, unknown>): void {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) leaves(v, path ? `${path}.${k}` : k, out);
+  } else {
+    out.set(path, value);
   }
-  return `${path || 'value'}: ${JSON.stringify(a) ?? 'unset'} vs ${JSON.stringify(b) ?? 'unset'}`;
+}
+
+/**
+ * Every setting in which two run identities differ, in flag names: `--step-size 3 (run) vs 4 (given)`, where `run`
+ * is the recorded identity and `given` the requested one. A leaf without a flag keeps its path.
+ */
+export function identityDifferences(run: unknown, given: unknown): string[] {
+  const a = new Map<string, unknown>();
+  const b = new Map<string, unknown>();
+  leaves(JSON.parse(canonical(run)), '', a);
+  leaves(JSON.parse(canonical(given)), '', b);
+  const out = new Set<string>();
+  for (const path of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const x = a.get(path);
+    const y = b.get(path);
+    if (canonical(x) === canonical(y)) continue;
+    const show = (v: unknown): string => (v === undefined || v === null ? UNSET[path] ?? 'unset' : typeof v === 'string' ? v : JSON.stringify(v));
+    if (show(x) === show(y)) continue; // e.g. no --select recorded vs the default
+    out.add(`${IDENTITY_FLAGS[path] ?? path} ${show(x)} (run) vs ${show(y)} (given)`);
+  }
+  return [...out];
 }

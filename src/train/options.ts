@@ -9,13 +9,22 @@
  * and also seeds the data splits.
  */
 import { z } from 'zod';
-import { UserError } from '../util/errors.ts';
+import { UserError, zodOneLine } from '../util/errors.ts';
 import { OPTIMIZER_NAMES, SCHEDULE_KINDS, type OptimizerName, type ScheduleKind } from '../optim/index.ts';
 import type { Arch, Pooling } from '../nn/model.ts';
+import { DEFAULT_SEED } from '../data/seed.ts';
 
 export const ARCHS = ['rnn', 'gru', 'lstm'] as const satisfies readonly Arch[];
 export const POOLINGS = ['last', 'mean', 'max'] as const satisfies readonly Pooling[];
 export const CLASS_WEIGHTS = ['none', 'balanced'] as const;
+/**
+ * How the kept epoch (model.safetensors, metrics.json) is chosen on the validation split. Epoch 0, the untrained
+ * model, is never eligible: with a validation split the kept epoch is the best of epochs 1…N.
+ */
+export const SELECTS = ['val-loss', 'val-accuracy'] as const;
+export type Select = (typeof SELECTS)[number];
+/** The default; absent from a run's identity, so runs made before --select existed stay resumable. */
+export const DEFAULT_SELECT: Select = 'val-loss';
 
 /** Defaults of `rnnlab train` (lr: the optimizer's own default, see OPTIMIZER_DEFAULTS). */
 export const TRAIN_DEFAULTS = {
@@ -57,7 +66,7 @@ export const TRAIN_DEFAULTS = {
    * third epoch (train accuracy 77.6 % → 70.0 %, README "Results on IMDB"). 0 turns it off.
    */
   clip: 1,
-  seed: 42,
+  seed: DEFAULT_SEED,
 } as const;
 
 /** Option key → command-line flag, for error messages and for experiment configs written with flag names. */
@@ -65,7 +74,7 @@ export const TRAIN_FLAGS: Record<string, string> = {
   arch: '--arch', optimizer: '--optimizer', lr: '--lr', momentum: '--momentum', weightDecay: '--weight-decay',
   epochs: '--epochs', batchSize: '--batch-size', embed: '--embed', embedInitStd: '--embed-init-std', forgetBias: '--forget-bias', hidden: '--hidden', layers: '--layers',
   bidirectional: '--bidirectional', dropout: '--dropout', pooling: '--pooling', clip: '--clip', schedule: '--schedule',
-  stepSize: '--step-size', gamma: '--gamma', patience: '--patience', seed: '--seed', threads: '--threads',
+  stepSize: '--step-size', gamma: '--gamma', patience: '--patience', select: '--select', seed: '--seed', threads: '--threads',
   classWeights: '--class-weights', embeddings: '--embeddings', freezeEmbeddings: '--freeze-embeddings',
 };
 
@@ -116,8 +125,10 @@ export const trainOptionsSchema = z.object({
   /** step / plateau schedule: lr multiplier per cut (default 0.1). */
   gamma: num('--gamma').pipe(z.number().gt(0, { error: '--gamma must be in (0, 1)' })
     .lt(1, { error: '--gamma must be in (0, 1)' })).optional(),
-  /** Early stopping: stop after this many epochs without a lower validation loss; absent = off. */
+  /** Early stopping: stop after this many epochs without a better --select score; absent = off. */
   patience: int('--patience', 1).optional(),
+  /** Kept-epoch rule; absent = DEFAULT_SELECT (optional, not defaulted, so old experiment settings still compare equal). */
+  select: oneOf('--select', SELECTS).optional(),
   seed: int('--seed', 0).pipe(z.number().max(0xffffffff, { error: '--seed must be < 2^32' })).default(TRAIN_DEFAULTS.seed),
   /** BLAS threads; absent = the BLAS default (env RNNLAB_BLAS_THREADS or the library's). */
   threads: int('--threads', 1).optional(),
@@ -133,24 +144,6 @@ export const trainOptionsSchema = z.object({
 export type TrainOptions = z.infer<typeof trainOptionsSchema>;
 export type { OptimizerName, ScheduleKind };
 
-/** A zod error as one line, each issue naming its flag. */
-function oneLine(error: z.ZodError): string {
-  // z.prettifyError gives "✖ message" + "  → at key" per issue; fold each pair into "message" (our messages name
-  // their flag) or "--flag: message" (zod's own messages do not), and the issues into one line.
-  const parts: string[] = [];
-  for (const line of z.prettifyError(error).split('\n').map((l) => l.trim()).filter(Boolean)) {
-    const at = /^→ at (\w+)/.exec(line);
-    if (at) {
-      const f = TRAIN_FLAGS[at[1]!] ?? at[1]!;
-      const last = parts.length - 1;
-      if (last >= 0 && !parts[last]!.includes(f)) parts[last] = `${f}: ${parts[last]}`;
-    } else {
-      parts.push(line.replace(/^✖\s*/, ''));
-    }
-  }
-  return parts.join('; ');
-}
-
 /**
  * Validates raw option values (commander's `cmd.opts()`, or an experiment cell's settings). Unknown keys are
  * ignored (commander passes the data options and --out too). Throws a one-line UserError.
@@ -159,6 +152,6 @@ export function parseTrainOptions(raw: Record<string, unknown>): TrainOptions {
   const picked: Record<string, unknown> = {};
   for (const key of Object.keys(TRAIN_FLAGS)) if (raw[key] !== undefined) picked[key] = raw[key];
   const r = trainOptionsSchema.safeParse(picked);
-  if (!r.success) throw new UserError(`bad training option: ${oneLine(r.error)}`);
+  if (!r.success) throw new UserError(`bad training option: ${zodOneLine(r.error, (k) => TRAIN_FLAGS[k])}`);
   return r.data;
 }

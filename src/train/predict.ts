@@ -9,7 +9,8 @@ import { UserError } from '../util/errors.ts';
 import { computeMetrics, type Metrics } from './metrics.ts';
 import { evaluateSplit } from './evaluate.ts';
 import type { SavedModel } from './run-dir.ts';
-import { classCounts, majorityBaseline } from '../data/index.ts';
+import { classCounts } from '../data/index.ts';
+import { majorityClassBaseline } from './baselines.ts';
 
 export interface Prediction {
   label: string;
@@ -52,17 +53,19 @@ export function predictTexts(saved: SavedModel, texts: readonly string[], batchS
 
 export interface EvaluationResult extends Metrics {
   split: 'test';
+  /** What was scored, in words: "the run's own test split of data.csv", "every row of other.csv", … */
+  scored: string;
   dataset: { name: string; description: string };
+  /** Always predicting the training split's most frequent class (from config.json), scored on these rows. */
   baseline: { majority: { label: string; accuracy: number } };
 }
 
 /**
- * Metrics of a saved model on a loaded data set's test split. The data set's labels are matched to the model's by
- * name (its class indices may be ordered differently); a label the model does not know is an error.
+ * Metrics of a saved model on a loaded data set's test rows, encoded exactly as in training (the run's vocabulary,
+ * max-len and truncation side). The data set's labels are matched to the model's by name (its class indices may be
+ * ordered differently); a label the model does not know is an error.
  */
-export function evaluateSaved(
-  saved: SavedModel, data: LoadedData, encode: { maxLen?: number; truncate?: 'head' | 'tail' } = {},
-): EvaluationResult {
+export function evaluateSaved(saved: SavedModel, data: LoadedData, scored: string): EvaluationResult {
   const { config, vocab, model } = saved;
   const labels = config.labels;
   const toModel = data.labels.map((l) => labels.indexOf(l));
@@ -73,12 +76,13 @@ export function evaluateSaved(
   }
   if (data.test.length === 0) throw new UserError('the test split is empty; check the data set (and --limit, --test)');
   const examples: Example[] = data.test.map((e) => ({ text: e.text, label: toModel[e.label]! }));
-  const split = encodeSplit(examples, vocab, { maxLen: encode.maxLen ?? config.maxLen, truncate: encode.truncate ?? config.truncate });
+  const split = encodeSplit(examples, vocab, { maxLen: config.maxLen, truncate: config.truncate });
   const C = labels.length;
   const r = evaluateSplit(model, split, C, { collect: true });
-  const base = majorityBaseline(classCounts(split.labels, C), labels);
+  const base = majorityClassBaseline(config.data.classCounts.train, classCounts(split.labels, C), labels);
   return {
     split: 'test',
+    scored,
     dataset: { name: data.name, description: data.description },
     ...computeMetrics(split.labels, r.probs!, C, labels, { loss: r.loss }),
     baseline: { majority: { label: base.label, accuracy: base.accuracy } },

@@ -4,11 +4,12 @@
  *   config.json              every hyperparameter, the data set, labels (index → string), seed, rnnlab version,
  *                            tokenizer, max-len, truncation side (RunConfig in config.ts)
  *   vocab.json               the vocabulary, token list by index ({"format":"rnnlab-vocab","itos":[…]})
- *   model.safetensors        float32 weights of the BEST epoch (lowest validation loss), PyTorch state_dict names:
+ *   model.safetensors        float32 weights of the KEPT epoch (best on validation by --select, epoch ≥ 1), PyTorch state_dict names:
  *                            nn.Embedding + nn.RNN/GRU/LSTM(batch_first) + nn.Linear load it unchanged
  *   history.jsonl            one JSON line per completed epoch (epoch 0 = before training)
  *   metrics.json             test metrics of the best epoch's weights + the majority-class baseline
- *   status.json              running | ok | diverged | failed, with reason and seconds
+ *   status.json              running | interrupted | ok | diverged | failed, with reason and seconds
+ *   lock.json                pid, host and start time of the process training the run, while it runs (lock.ts)
  *   checkpoint.safetensors   the LAST completed epoch: weights, optimizer buffers, and (metadata) scheduler, RNG,
  *                            history and early-stopping state, for --resume
  *
@@ -33,9 +34,14 @@ export const RUN_FILES = {
   metrics: 'metrics.json',
   status: 'status.json',
   checkpoint: 'checkpoint.safetensors',
+  lock: 'lock.json',
 } as const;
 
-export type RunStatusName = 'running' | 'ok' | 'diverged' | 'failed';
+/**
+ * 'running': a process is (or was, see lock.ts: a stale lock means it was killed) training the run;
+ * 'interrupted': stopped by Ctrl-C / SIGTERM / a signal, resumable.
+ */
+export type RunStatusName = 'running' | 'interrupted' | 'ok' | 'diverged' | 'failed';
 
 export interface RunStatus {
   status: RunStatusName;
@@ -76,9 +82,9 @@ export function runFile(dir: string, name: keyof typeof RUN_FILES): string {
   return join(dir, RUN_FILES[name]);
 }
 
-/** True when `dir` exists and holds anything at all. */
+/** True when `dir` exists and holds anything besides the run lock (which trainRun takes before looking). */
 export function dirHasFiles(dir: string): boolean {
-  return existsSync(dir) && statSync(dir).isDirectory() && readdirSync(dir).length > 0;
+  return existsSync(dir) && statSync(dir).isDirectory() && readdirSync(dir).some((f) => f !== RUN_FILES.lock);
 }
 
 function readJson(path: string, what: string): unknown {
@@ -178,7 +184,8 @@ export function loadSavedModel(dir: string): SavedModel {
   }
   const weights = runFile(dir, 'model');
   if (!existsSync(weights)) {
-    throw new UserError(`${dir} has no ${RUN_FILES.model} yet (the run never finished its first evaluation); train it first`);
+    throw new UserError(`${dir} has no ${RUN_FILES.model}: no training epoch finished (the untrained model is never kept); ` +
+      'train it (or resume it) first');
   }
   const model = new RnnClassifier(config.model, config.seed);
   loadWeightsInto(model, loadSafetensors(weights), weights);

@@ -11,9 +11,9 @@
  * The data set can be passed in already loaded and encoded (prepareDataset), so a process that trains many
  * models on the same data reads and tokenizes it once.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import {
-  checkSplits, DEFAULT_TRUNCATE, loadDataset, majorityBaseline, prepareSplits, type DataProgress, type PreparedData,
+  checkSplits, datasetFingerprint, DEFAULT_TRUNCATE, loadDataset, prepareSplits, type DataFingerprint, type DataProgress, type PreparedData,
 } from '../data/index.ts';
 import { RnnClassifier } from '../nn/model.ts';
 import { balancedClassWeights } from '../nn/loss.ts';
@@ -22,12 +22,15 @@ import { loadSafetensors } from '../nn/safetensors.ts';
 import { setBlasThreads, blasInfo } from '../nn/blas.ts';
 import { createOptimizer, createScheduler } from '../optim/index.ts';
 import { nbsvmBaseline, nbsvmLine, nbsvmRecord, type NbsvmRecord } from '../baseline/index.ts';
-import { UserError } from '../util/errors.ts';
+import { oneLine, UserError } from '../util/errors.ts';
 import { writeJsonAtomic } from '../util/fs.ts';
+import { ensureDir } from '../util/paths.ts';
+import { acquireRunLock, type RunLock } from './lock.ts';
 import { Rng } from '../util/rng.ts';
 import { VERSION } from '../version.ts';
 import { computeMetrics, type Metrics } from './metrics.ts';
-import { canonical, firstDifference, modelConfig, resolveTrain, runIdentity, type DataSpec, type ResolvedTrain, type RunConfig } from './config.ts';
+import { majorityClassBaseline } from './baselines.ts';
+import { canonical, identityDifferences, modelConfig, resolveTrain, runIdentity, type DataSpec, type ResolvedTrain, type RunConfig } from './config.ts';
 import type { TrainOptions } from './options.ts';
 import { loadCheckpoint, type LoopState } from './checkpoint.ts';
 import { evaluateSplit } from './evaluate.ts';
@@ -50,26 +53,32 @@ export interface PreparedDataset {
   warnings: string[];
   /** The NBSVM baseline on these splits, when asked for (prepareDataset's `baseline`). */
   nbsvm?: NbsvmRecord;
+  /** The files' fingerprint (src/data/fingerprint.ts), recorded in config.json for evaluate. */
+  fingerprint: DataFingerprint;
 }
 
 export async function prepareDataset(
   spec: DataSpec, onProgress?: (p: DataProgress) => void, opts: { baseline?: boolean } = {},
 ): Promise<PreparedDataset> {
+  const fingerprint = datasetFingerprint(spec.load);
   const loaded = await loadDataset({ ...spec.load, onProgress });
   const { counts, warnings } = checkSplits(loaded);
   const prepared = prepareSplits(loaded, { ...spec.prepare, onProgress });
-  const ds: PreparedDataset = { spec, name: loaded.name, description: loaded.description, labels: loaded.labels, prepared, counts, warnings };
+  const ds: PreparedDataset = {
+    spec, name: loaded.name, description: loaded.description, labels: loaded.labels, prepared, counts, warnings, fingerprint,
+  };
   // from the texts (whole, untruncated), which are not kept after this
   if (opts.baseline) ds.nbsvm = nbsvmRecord(nbsvmBaseline(loaded));
   return ds;
 }
 
-/** metrics.json: test metrics of the best epoch's weights, plus the split's majority-class baseline. */
+/** metrics.json: test metrics of the best epoch's weights, plus the majority-class baseline (baselines.ts). */
 export interface RunMetrics extends Metrics {
   split: 'test';
   /** The epoch whose weights were evaluated. */
   epoch: number;
-  /** Always predicting the most frequent class of this split; NBSVM (src/baseline) unless turned off. */
+  /** Always predicting the training split's most frequent class, scored on the test split (baselines.ts); NBSVM
+   *  (src/baseline) unless turned off. */
   baseline: { majority: { label: string; accuracy: number }; nbsvm?: NbsvmRecord };
 }
 
@@ -91,7 +100,7 @@ export interface RunHooks {
   /** Loading progress (download, read, tokenize), when the data is loaded here. */
   onDataProgress?: (p: DataProgress) => void;
   onEpoch?: (record: EpochRecord) => void;
-  /** Stop between batches/epochs; the run stays resumable (status 'running'). */
+  /** Stop between batches/epochs; the run stays resumable (status 'interrupted'). */
   signal?: AbortSignal;
   /** Also compute the NBSVM baseline (seconds on IMDB) for the log and metrics.json (default false; `rnnlab
    *  train` turns it on). With `dataset`, its precomputed `nbsvm` is used. */
@@ -133,6 +142,34 @@ function readMetrics(dir: string): RunMetrics | null {
 }
 
 export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<RunOutcome> {
+  // One process at a time (lock.ts): a live holder is refused before any data is loaded, a killed one's lock is
+  // taken over (and said so). A folder created here and left empty (bad data, a refused request) is removed again.
+  const created = !existsSync(req.dir);
+  ensureDir(req.dir);
+  let lock;
+  try {
+    lock = acquireRunLock(req.dir);
+  } catch (e) {
+    if (created) removeIfEmpty(req.dir);
+    throw e;
+  }
+  try {
+    return await trainRunHeld(req, hooks, lock.stale);
+  } finally {
+    lock.release();
+    if (created) removeIfEmpty(req.dir);
+  }
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch {
+    // gone or filled meanwhile: leave it
+  }
+}
+
+async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | null): Promise<RunOutcome> {
   const { dir } = req;
   const train = resolveTrain(req.train);
   const log = hooks.log ?? stdoutLogger;
@@ -145,11 +182,12 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
       throw new UserError(`output folder ${dir} is not empty and holds no rnnlab run; choose another --out (or empty it)`);
     }
     const saved = readRunConfig(dir);
-    const diff = firstDifference(runIdentity(saved.train, saved.data.spec), identity);
-    if (diff) {
+    const diffs = identityDifferences(runIdentity(saved.train, saved.data.spec), identity);
+    if (diffs.length > 0) {
       // the step schedule's default step size follows --epochs, so extending such a run changes it unless pinned
-      const hint = diff.startsWith('train.schedule.options.stepSize') ? ` (to extend it, pass --step-size ${saved.train.schedule.options.stepSize})` : '';
-      throw new UserError(`output folder ${dir} holds a different run (${diff})${hint}; choose another --out, or delete the folder`);
+      const hint = diffs.some((d) => d.startsWith('--step-size')) ? ` (to extend it, pass --step-size ${saved.train.schedule.options.stepSize})` : '';
+      throw new UserError(`output folder ${dir} holds a different run: ${diffs.join(', ')}${hint}; ` +
+        'give the run\'s settings (rnnlab train --resume reads them from its config.json), choose another --out, or delete the folder');
     }
     if (hooks.resume === false) {
       throw new UserError(`output folder ${dir} already holds this run; pass --resume to continue it, or choose another --out`);
@@ -177,8 +215,10 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
   if (!hasVal && train.schedule.kind === 'plateau') throw new UserError('--schedule plateau needs a validation split; set --val-split > 0 or pick another schedule');
   if (resumeFrom) {
     const savedVocab = readVocab(dir);
-    if (canonical(savedVocab.itos) !== canonical(ds.prepared.vocab.itos) || canonical(resumeFrom.labels) !== canonical(ds.labels)) {
-      throw new UserError(`the data set changed since ${dir} was started (different vocabulary or labels); resume needs the same data, or start a new run`);
+    const recordedFp = resumeFrom.data.fingerprint;
+    const filesChanged = recordedFp !== undefined && canonical(recordedFp) !== canonical(ds.fingerprint);
+    if (filesChanged || canonical(savedVocab.itos) !== canonical(ds.prepared.vocab.itos) || canonical(resumeFrom.labels) !== canonical(ds.labels)) {
+      throw new UserError(`the data set changed since ${dir} was started (${filesChanged ? 'its files\' fingerprint differs' : 'different vocabulary or labels'}); resume needs the same data, or start a new run`);
     }
   }
   if (train.threads !== null) setBlasThreads(train.threads);
@@ -207,7 +247,7 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
     format: 'rnnlab-run', version: 1, rnnlab: VERSION, createdAt: resumeFrom?.createdAt ?? new Date().toISOString(),
     model: mc, train,
     data: {
-      spec: req.data, name: ds.name, description: ds.description,
+      spec: req.data, name: ds.name, description: ds.description, fingerprint: ds.fingerprint,
       sizes: { train: ds.prepared.train.count, val: ds.prepared.val.count, test: ds.prepared.test.count },
       classCounts: ds.counts,
     },
@@ -230,15 +270,19 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
     };
     log(`resuming ${dir} after epoch ${state.epoch} of ${train.epochs}`);
   }
+  if (stale) {
+    log(`note: ${dir} was last held by process ${stale.pid} on ${stale.host} (since ${stale.startedAt}), ` +
+      'which is gone (killed?); its status.json "running" was stale');
+  }
   // config.json first: from here on the folder is recognisably this run. (On resume it is rewritten with the new
   // epoch count.) Then the vocabulary; both before any weights.
   writeRunConfig(dir, config);
   writeJsonAtomic(runFile(dir, 'vocab'), ds.prepared.vocab.toJSON());
-  if (!resumeFrom) {
-    writeStatus(dir, {
-      status: 'running', seconds: 0, epochsCompleted: 0, epochsPlanned: train.epochs, bestEpoch: null, stoppedEarly: false,
-    });
-  }
+  // 'running' from now on, while this process holds the lock (a resumed run too: it said interrupted or running)
+  writeStatus(dir, {
+    status: 'running', seconds: state.seconds, epochsCompleted: Math.max(0, state.epoch), epochsPlanned: train.epochs,
+    bestEpoch: state.bestEpoch, stoppedEarly: state.stoppedEarly,
+  });
 
   const outcomeBase = { dir, resumedFrom: resumeFrom ? state.epoch : null, alreadyFinished: false, train };
   let end;
@@ -260,7 +304,13 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
     ...outcomeBase, seconds: state.seconds, epochsCompleted: Math.max(0, state.epoch), bestEpoch: state.bestEpoch,
     stoppedEarly: state.stoppedEarly, history: state.history,
   };
-  if (end.status === 'interrupted') return { ...common, status: 'interrupted', metrics: null };
+  if (end.status === 'interrupted') {
+    writeStatus(dir, {
+      status: 'interrupted', seconds: state.seconds, epochsCompleted: Math.max(0, state.epoch), epochsPlanned: train.epochs,
+      bestEpoch: state.bestEpoch, stoppedEarly: state.stoppedEarly,
+    });
+    return { ...common, status: 'interrupted', metrics: null };
+  }
 
   // ---- final test metrics, from the best epoch's weights ----
   const t0 = performance.now();
@@ -269,7 +319,7 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
     loadWeightsInto(model, loadSafetensors(runFile(dir, 'model')), runFile(dir, 'model'));
     const test = evaluateSplit(model, ds.prepared.test, numClasses, { collect: true });
     if (Number.isFinite(test.loss)) {
-      const base = majorityBaseline(ds.counts.test, ds.labels);
+      const base = majorityClassBaseline(ds.counts.train, ds.counts.test, ds.labels);
       metrics = {
         split: 'test', epoch: state.bestEpoch,
         ...computeMetrics(ds.prepared.test.labels, test.probs!, numClasses, ds.labels, { loss: test.loss }),
@@ -287,6 +337,8 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
     status: end.status, reason, seconds, epochsCompleted: Math.max(0, state.epoch), epochsPlanned: train.epochs,
     bestEpoch: state.bestEpoch, stoppedEarly: state.stoppedEarly,
   });
+  const weak = keptNoBetterThanBaseline(state.history, state.bestEpoch, ds);
+  if (weak) log(`warning: ${weak}`);
   if (metrics) {
     log(`best epoch ${metrics.epoch}: test accuracy ${(100 * metrics.accuracy).toFixed(2)}%, macro-F1 ${metrics.macroF1.toFixed(4)} ` +
       `(majority baseline ${(100 * metrics.baseline.majority.accuracy).toFixed(2)}%)`);
@@ -295,9 +347,19 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
   return { ...common, seconds, status: end.status, reason, metrics };
 }
 
-function oneLine(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return msg.split('\n')[0]!.slice(0, 500);
+
+/**
+ * A one-line warning when the kept epoch's validation accuracy does not beat always predicting the training
+ * split's majority class on validation (the model learned nothing usable); null otherwise or without validation.
+ */
+export function keptNoBetterThanBaseline(history: readonly EpochRecord[], bestEpoch: number | null,
+  ds: Pick<PreparedDataset, 'counts' | 'labels'>): string | null {
+  const kept = history.find((h) => h.epoch === bestEpoch);
+  if (!kept || kept.valAccuracy === null) return null;
+  const base = majorityClassBaseline(ds.counts.train, ds.counts.val, ds.labels);
+  if (kept.valAccuracy > base.accuracy) return null;
+  return `the kept model (epoch ${kept.epoch}) is no better than always predicting "${base.label}" on the validation ` +
+    `split (${(100 * kept.valAccuracy).toFixed(2)}% vs ${(100 * base.accuracy).toFixed(2)}%); train longer, change --lr, or check the data`;
 }
 
 export { RUN_FILES };

@@ -5,10 +5,11 @@
  *   epoch e ≥ 1      for each batch of the epoch's (seed, e)-determined order:
  *                      zero grads → forward (dropout from the run's RNG) → loss → backward → clip → optimizer step
  *                    evaluate val and test; step the lr schedule
- *   after each epoch if the validation loss is the lowest so far: save model.safetensors (the best weights)
+ *   after each epoch e ≥ 1, if its validation score (--select: lowest loss or highest accuracy) is the best so far:
+ *                    save model.safetensors (the kept weights). Epoch 0, the untrained model, is never kept.
  *                    save checkpoint.safetensors (last epoch: weights, optimizer, scheduler, RNG, history),
  *                    history.jsonl and status.json; log one line
- *                    early stopping: stop after `patience` epochs without a lower validation loss
+ *                    early stopping: stop after `patience` epochs without a better validation score
  *
  * Divergence (the rule is in divergence.ts): a non-finite batch loss or gradient norm stops the run at that step,
  * before its update; an epoch whose mean training loss is over 100 × chance stops it after that epoch, before the
@@ -99,9 +100,12 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
 
     if (epoch > 0) ctx.scheduler.step(epoch - 1, hasVal ? val.loss : undefined);
 
-    // Best = lowest validation loss (strictly lower; the earliest epoch wins ties). Without a validation split
-    // there is nothing to select on (never the test set): the latest epoch is kept.
-    const isBest = !hasVal || state.bestValLoss === null || val.loss < state.bestValLoss;
+    // Best = lowest validation loss or highest validation accuracy (--select; strictly better, the earliest epoch wins
+    // ties), among the TRAINED epochs: epoch 0 is recorded but never kept, so predict never answers with an untrained
+    // model (a checkpoint from before this rule whose best is epoch 0 is replaced by the next epoch). Without a
+    // validation split there is nothing to select on (never the test set): the latest epoch is kept.
+    const kept = state.bestEpoch !== null && state.bestEpoch > 0 ? state.history.find((h) => h.epoch === state.bestEpoch) : undefined;
+    const isBest = epoch > 0 && (!hasVal || kept === undefined || better(train, val, kept));
     if (isBest) {
       state.bestEpoch = epoch;
       state.bestValLoss = hasVal ? val.loss : null;
@@ -126,11 +130,18 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
     });
     ctx.log(formatEpochLine(record, train.epochs, isBest && hasVal));
     if (state.stoppedEarly) {
-      ctx.log(`early stopping: no lower validation loss for ${state.badEpochs} epochs (best: epoch ${state.bestEpoch})`);
+      const what = (train.select ?? 'val-loss') === 'val-accuracy' ? 'higher validation accuracy' : 'lower validation loss';
+      ctx.log(`early stopping: no ${what} for ${state.badEpochs} epochs (best: epoch ${state.bestEpoch})`);
     }
     ctx.onEpoch?.(record);
   }
   return { status: 'ok' };
+}
+
+/** Is this epoch's validation result strictly better than the kept epoch's under the run's --select rule? */
+function better(train: ResolvedTrain, val: { loss: number; accuracy: number }, kept: EpochRecord): boolean {
+  if ((train.select ?? 'val-loss') === 'val-accuracy') return val.accuracy > (kept.valAccuracy ?? -Infinity);
+  return val.loss < (kept.valLoss ?? Infinity);
 }
 
 type Stopped = Exclude<LoopEnd, { status: 'ok' }>;

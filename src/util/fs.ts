@@ -1,12 +1,13 @@
-import { mkdirSync, renameSync, writeFileSync, rmSync } from 'node:fs';
+import { renameSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+import { ensureDir } from './paths.ts';
 
 /**
  * Writes a file so that readers never see it half-written: the bytes go to a temporary file in the same folder,
  * which is then renamed over the target (rename is atomic on POSIX file systems).
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDir(dirname(path)); // not mkdirSync({ recursive }): see paths.ts
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
     writeFileSync(tmp, data);

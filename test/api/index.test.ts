@@ -88,6 +88,9 @@ test('train → loadModel → predict / evaluate, and runExperiment with a signa
   const m1 = await model.evaluate();
   assert.equal(m1.accuracy, out.metrics!.accuracy, 'evaluate() on the recorded data = the run\'s test metrics');
   assert.equal((await evaluate(join(root, 'run'))).accuracy, m1.accuracy);
+  // the recorded split cannot be changed from the library either (a new seed would score training rows)
+  await assert.rejects(model.evaluate({ seed: 7 }), /--seed does not apply: the run's own data set/);
+  await assert.rejects(model.evaluate({ limit: 10 }), /limit does not apply/);
 
   // the caller's signal stops the grid (aborted at its first epoch line); no SIGINT/SIGTERM listener is added
   const before = process.listenerCount('SIGINT') + process.listenerCount('SIGTERM');

@@ -30,7 +30,9 @@ test('predict: texts as arguments, from --file and from stdin; one line per text
   assert.match(lines[1]!, /^neg\t(0\.9\d{3}|1\.0000)\tan awful film$/);
 
   assert.equal(fromFile.code, 0, fromFile.stderr);
-  assert.deepEqual(fromFile.stdout.trimEnd().split('\n').map((l) => l.split('\t')[0]), ['neg', 'pos'], 'blank lines skipped, order kept');
+  // one output line per input line: the blank line gets a marked line, not a prediction
+  assert.deepEqual(fromFile.stdout.split('\n').slice(0, -1).map((l) => l.split('\t')[0]), ['neg', '-', 'pos'], 'order and blank lines kept');
+  assert.equal(fromFile.stdout.split('\n')[1], '-\t-\t(empty text: no prediction)');
 
   assert.equal(json.code, 0, json.stderr);
   const objs = json.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
@@ -45,6 +47,27 @@ test('predict: texts as arguments, from --file and from stdin; one line per text
   const stdin = rnnlab(['predict', '--model', model], { input: 'what a great movie\nawful\n' });
   assert.equal(stdin.code, 0, stdin.stderr);
   assert.deepEqual(stdin.stdout.trimEnd().split('\n').map((l) => l.split('\t')[0]), ['pos', 'neg']);
+});
+
+test('predict: an empty text gets a marked empty line; 4 input lines give 4 output lines, also with --json', async () => {
+  await ready;
+  const input = 'a great film\n\n   \nawful\n';
+  const [empty, text, json] = await Promise.all([
+    rnnlabAsync(['predict', '--model', model, '']),
+    Promise.resolve(rnnlab(['predict', '--model', model], { input })),
+    Promise.resolve(rnnlab(['predict', '--model', model, '--json'], { input })),
+  ]);
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.equal(empty.stdout, '-\t-\t(empty text: no prediction)\n');
+  assert.equal(text.code, 0, text.stderr);
+  const t = text.stdout.split('\n').slice(0, -1);
+  assert.equal(t.length, 4, text.stdout);
+  assert.deepEqual(t.map((l) => l.split('\t')[0]), ['pos', '-', '-', 'neg']);
+  assert.equal(json.code, 0, json.stderr);
+  const j = json.stdout.split('\n').slice(0, -1).map((l) => JSON.parse(l));
+  assert.equal(j.length, 4);
+  assert.deepEqual(j.map((o) => o.label), ['pos', null, null, 'neg']);
+  assert.deepEqual([j[1].empty, j[2].empty, j[1].text, j[2].text], [true, true, '', '   ']);
 });
 
 test('predict: a missing or non-run model directory is a one-line error', async () => {

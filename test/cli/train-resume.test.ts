@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { REPO, rnnlabAsync } from './helpers.ts';
 import { tmpDir, writeSyntheticCsv } from '../train/helpers.ts';
 import { loadSafetensors } from '../../src/nn/safetensors.ts';
+import { runHolder } from '../../src/train/lock.ts';
 
 const root = tmpDir('rnnlab-cli-resume-');
 const csv = writeSyntheticCsv(root, 600);
@@ -51,9 +52,13 @@ test('kill -9 mid-run, then --resume: identical history, metrics and weights to 
   assert.equal(status.status, 'running', 'killed mid-run');
   assert.equal(status.epochsCompleted, 1);
 
-  const r = await rnnlabAsync([...args, '--out', killed, '--resume']);
+  // status.json still says running, but the lock's process is gone: detected as stale
+  assert.equal(runHolder(killed).state, 'stale');
+  // --resume alone: every setting comes from the run's config.json (--threads is not recorded)
+  const r = await rnnlabAsync(['train', '--out', killed, '--resume', '--threads', '1']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^resuming .* after epoch 1 of 3$/m);
+  assert.match(r.stdout, /^note: .* was last held by process \d+ on .*, which is gone \(killed\?\); its status.json "running" was stale$/m);
   assert.deepEqual(history(killed), history(straight));
   const metrics = (d: string) => JSON.parse(readFileSync(join(d, 'metrics.json'), 'utf8'));
   assert.deepEqual(metrics(killed), metrics(straight));

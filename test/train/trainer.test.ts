@@ -119,7 +119,7 @@ test('resume: 2 epochs, then resume to 3 (and an interrupted run) end exactly li
   const ac = new AbortController();
   const stopped = await trainRun({ dir: dir2, train: opts(3), data: spec }, { ...quiet, signal: ac.signal, onEpoch: (r) => { if (r.epoch === 1) ac.abort(); } });
   assert.equal(stopped.status, 'interrupted');
-  assert.equal(readStatus(dir2)!.status, 'running');
+  assert.equal(readStatus(dir2)!.status, 'interrupted', 'stopped by the signal, not running');
   assert.equal(readStatus(dir2)!.epochsCompleted, 1);
   const third = await trainRun({ dir: dir2, train: opts(3), data: spec }, quiet);
   assert.equal(third.resumedFrom, 1);
@@ -215,8 +215,9 @@ test('early stopping: --patience stops after that many epochs without a lower va
 test('a folder holding a different run, or foreign files, is refused with one line', async () => {
   const dir = join(root, 'learn');
   await assert.rejects(
-    trainRun({ dir, train: smallTrain({ epochs: 5, lr: 0.01, embed: 16, hidden: 16 }), data: spec }, quiet),
-    (e: unknown) => e instanceof UserError && /holds a different run \(train\.optimizerOptions\.lr: 0\.03 vs 0\.01\)/.test(e.message),
+    trainRun({ dir, train: smallTrain({ epochs: 5, lr: 0.01, embed: 16, hidden: 16, seed: 7 }), data: spec }, quiet),
+    // every difference at once, in flag names
+    (e: unknown) => e instanceof UserError && /holds a different run: --lr 0\.03 \(run\) vs 0\.01 \(given\), --seed 42 \(run\) vs 7 \(given\);/.test(e.message),
   );
   await assert.rejects(
     trainRun({ dir, train: smallTrain({ epochs: 5, lr: 0.03, embed: 16, hidden: 16 }), data: spec }, { ...quiet, resume: false }),
@@ -227,7 +228,7 @@ test('a folder holding a different run, or foreign files, is refused with one li
   await trainRun({ dir: stepDir, train: smallTrain({ epochs: 1, schedule: 'step' }), data: spec }, quiet);
   await assert.rejects(
     trainRun({ dir: stepDir, train: smallTrain({ epochs: 6, schedule: 'step' }), data: spec }, quiet),
-    (e: unknown) => e instanceof UserError && /stepSize: 1 vs 2\) \(to extend it, pass --step-size 1\)/.test(e.message),
+    (e: unknown) => e instanceof UserError && /--step-size 1 \(run\) vs 2 \(given\) \(to extend it, pass --step-size 1\)/.test(e.message),
   );
   const extended = await trainRun({ dir: stepDir, train: smallTrain({ epochs: 2, schedule: 'step', stepSize: 1 }), data: spec }, quiet);
   assert.equal(extended.epochsCompleted, 2);

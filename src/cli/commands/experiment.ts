@@ -13,6 +13,7 @@ import { ARCHS } from '../../train/options.ts';
 import { readResults, type Results } from '../../report/results.ts';
 import { archLabel, optimizerLabel, formatLr } from '../../report/select.ts';
 import { UserError } from '../../util/errors.ts';
+import { checkOutDir } from '../../util/paths.ts';
 import { HOMEWORK_ARCHS, HOMEWORK_LR, HOMEWORK_OPTIMIZERS, HOMEWORK_TRAIN, homeworkNotes, homeworkPreset } from '../../experiment/homework.ts';
 import { readExperimentConfig, type ExperimentConfig } from '../../experiment/overrides.ts';
 import { NOT_PER_CELL, parseList, planGrid } from '../../experiment/plan.ts';
@@ -149,7 +150,7 @@ export function register(program: Command): void {
 
     const outGiven = raw.out !== undefined;
     const out = outGiven ? String(raw.out) : join('runs', `${preset ? preset.name : 'experiment'}-${timestamp()}`);
-    if (!out.trim()) throw new UserError('--out needs a folder name');
+    checkOutDir(out); // a file, a path through a file, no permission, /proc …: one line before any data is read
     if (!outGiven) process.stdout.write(`output folder: ${out} (to resume after an interruption, rerun with --out ${out})\n`);
     const compare = raw.compare !== undefined ? readCompare(String(raw.compare)) : null;
 

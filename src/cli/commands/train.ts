@@ -3,10 +3,13 @@
  * The work is src/train/run.ts's trainRun; this file only maps flags and prints the outcome.
  */
 import type { Command } from 'commander';
-import { addTrainOptions, parseTrainCli } from '../options/train.ts';
+import { existsSync } from 'node:fs';
+import { addTrainOptions, parseTrainCli, recordedOptions } from '../options/train.ts';
 import { trainRun } from '../../train/run.ts';
 import { UserError } from '../../util/errors.ts';
 import { DIVERGENCE_HELP } from '../../train/divergence.ts';
+import { readRunConfig, runFile } from '../../train/run-dir.ts';
+import { checkOutDir } from '../../util/paths.ts';
 
 const EXAMPLES = `
 Examples:
@@ -14,7 +17,8 @@ Examples:
   $ rnnlab train --arch gru --optimizer sgd --lr 0.5 --momentum 0.9 --clip 1 --out runs/gru-sgd
   $ rnnlab train --dataset reviews.csv --limit 2000 --epochs 3 --hidden 64 --out runs/quick
   $ rnnlab train --epochs 10 --patience 2 --schedule cosine --bidirectional --out runs/bilstm
-  $ rnnlab train --out runs/lstm --epochs 8 --resume              continue (or extend) an interrupted run
+  $ rnnlab train --out runs/lstm --resume                         continue an interrupted run (settings from its config.json)
+  $ rnnlab train --out runs/lstm --resume --epochs 8              extend it to 8 epochs
   $ rnnlab train --dataset reviews.csv --val dev.csv --class-weights balanced --out runs/skewed
   $ rnnlab train --embeddings glove.6B.100d.txt.gz --freeze-embeddings --out runs/glove   GloVe vectors, kept fixed
 
@@ -26,27 +30,42 @@ export function register(program: Command): void {
     .command('train')
     .description('train a recurrent text classifier and save it (weights, vocabulary, config, history, metrics) to --out')
     .requiredOption('--out <dir>', 'run directory to create (or to continue with --resume)')
-    .option('--resume', 'continue the run in --out from its last completed epoch (or return it if finished)')
+    .option('--resume', "continue the run in --out from its last completed epoch (or return it if finished), with the settings in its config.json; options given again must agree, except --epochs (extends it) and --threads")
     .option('--no-baseline', 'skip the NBSVM uni+bigram baseline (computed before training, seconds on IMDB; see rnnlab baseline)');
   addTrainOptions(cmd);
   cmd.addHelpText('after', DIVERGENCE_HELP + EXAMPLES);
   cmd.action(async (raw: Record<string, unknown>) => {
-    const { train, data } = parseTrainCli(raw);
     const dir = String(raw.out);
-    if (!dir.trim()) throw new UserError('--out needs a directory name');
-    // Ctrl-C: stop at the next batch, leaving the run resumable (a second Ctrl-C kills at once).
+    checkOutDir(dir); // a bad --out is one line before anything is loaded
+    if (raw.resume === true && existsSync(runFile(dir, 'config'))) {
+      // --resume: the run's own settings, from its config.json; flags given again are checked against them by
+      // trainRun, which lists every disagreement at once (--epochs may grow: that extends the run)
+      const recorded = recordedOptions(readRunConfig(dir));
+      for (const [key, value] of Object.entries(recorded)) {
+        if (cmd.getOptionValueSource(key) !== 'cli') raw[key] = value;
+      }
+    }
+    const { train, data } = parseTrainCli(raw);
+    // Ctrl-C / SIGTERM: stop at the next batch, leaving the run resumable with status 'interrupted' (a second Ctrl-C
+    // kills at once).
     const ac = new AbortController();
-    const onSigint = (): void => ac.abort();
-    process.once('SIGINT', onSigint);
+    let signal: NodeJS.Signals | null = null;
+    const onSignal = (sig: NodeJS.Signals): void => {
+      signal = sig;
+      ac.abort();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     let outcome;
     try {
       outcome = await trainRun({ dir, train, data }, { resume: raw.resume === true, signal: ac.signal, baseline: raw.baseline !== false });
     } finally {
-      process.removeListener('SIGINT', onSigint);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
     }
     if (outcome.status === 'interrupted') {
-      process.stderr.write(`rnnlab: interrupted after epoch ${outcome.epochsCompleted}; continue with the same command plus --resume\n`);
-      process.exitCode = 130;
+      process.stderr.write(`rnnlab: interrupted after epoch ${outcome.epochsCompleted}; continue with rnnlab train --out ${dir} --resume\n`);
+      process.exitCode = signal === 'SIGTERM' ? 143 : 130;
       return;
     }
     if (outcome.alreadyFinished) {

@@ -5,8 +5,8 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { UserError } from '../../util/errors.ts';
-import { DEFAULT_TRUNCATE, type LoadOptions, type PrepareOptions, type DataProgress } from '../../data/index.ts';
+import { UserError, zodOneLine } from '../../util/errors.ts';
+import { DEFAULT_SEED, DEFAULT_TRUNCATE, type LoadOptions, type PrepareOptions, type DataProgress } from '../../data/index.ts';
 
 export const dataOptionsSchema = z.object({
   dataset: z.string().min(1).default('imdb'),
@@ -20,7 +20,7 @@ export const dataOptionsSchema = z.object({
   minFreq: z.coerce.number().int().min(1).default(1),
   maxLen: z.coerce.number().int().min(1).default(200),
   truncate: z.enum(['head', 'tail']).default(DEFAULT_TRUNCATE),
-  seed: z.coerce.number().int().min(0).max(0xffffffff).default(0),
+  seed: z.coerce.number().int().min(0).max(0xffffffff).default(DEFAULT_SEED),
 });
 
 export type DataOptions = z.infer<typeof dataOptionsSchema>;
@@ -39,7 +39,7 @@ export function addDataOptions(cmd: Command, opts: { seed?: boolean } = {}): Com
     .option('--min-freq <n>', 'minimum training-set count for a token to enter the vocabulary', '1')
     .option('--max-len <n>', 'truncate every text to n tokens', '200')
     .option('--truncate <head|tail>', "what to keep when truncating: 'tail' = the last max-len tokens (a review's verdict is usually at its end), 'head' = the first", DEFAULT_TRUNCATE);
-  if (opts.seed ?? true) cmd.option('--seed <n>', 'random seed (splits, shuffling, initialisation)', '0');
+  if (opts.seed ?? true) cmd.option('--seed <n>', `random seed of the splits, the same as train's (default: ${DEFAULT_SEED})`);
   return cmd;
 }
 
@@ -54,10 +54,7 @@ export function parseDataOptions(raw: Record<string, unknown>): DataOptions {
   for (const key of Object.keys(FLAG)) if (raw[key] !== undefined) picked[key] = raw[key];
   const r = dataOptionsSchema.safeParse(picked);
   if (!r.success) {
-    // z.prettifyError gives "✖ message\n  → at path" per issue; keep it on one line and name the flag.
-    const msg = z.prettifyError(r.error).split('\n').map((l) => l.trim()).filter(Boolean).join(' ')
-      .replace(/→ at (\w+)/g, (_, k: string) => `(${FLAG[k] ?? k})`).replace(/✖ /g, '');
-    throw new UserError(`bad data option: ${msg}`);
+    throw new UserError(`bad data option: ${zodOneLine(r.error, (k) => FLAG[k])}`);
   }
   return r.data;
 }

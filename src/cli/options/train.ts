@@ -9,8 +9,8 @@
  */
 import type { Command } from 'commander';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, SCHEDULE_KINDS } from '../../optim/index.ts';
-import { ARCHS, POOLINGS, TRAIN_DEFAULTS, parseTrainOptions, type TrainOptions } from '../../train/options.ts';
-import type { DataSpec } from '../../train/config.ts';
+import { ARCHS, DEFAULT_SELECT, POOLINGS, SELECTS, TRAIN_DEFAULTS, parseTrainOptions, type TrainOptions } from '../../train/options.ts';
+import type { DataSpec, RunConfig } from '../../train/config.ts';
 import { addDataOptions, parseDataOptions, type DataOptions } from './data.ts';
 import { embeddingsDim } from '../../data/embeddings.ts';
 
@@ -44,7 +44,8 @@ export function addModelOptions(cmd: Command): Command {
     .option('--step-size <n>', 'step schedule: epochs between lr cuts (default: a third of --epochs, rounded; 2 for 5)')
     .option('--gamma <g>', 'step / plateau schedule: lr multiplier per cut, in (0, 1) (default: 0.1)')
     .option('--class-weights <how>', "weight the training loss per class: 'none' or 'balanced' (binary: PyTorch's pos_weight = negatives/positives; more classes: n/(C·n_c)) (default: none)")
-    .option('--patience <n>', 'early stopping: stop after n epochs without a lower validation loss (default: off)')
+    .option('--select <rule>', `which epoch's weights are kept, judged on the validation split: ${SELECTS.join(' | ')} (lowest loss / highest accuracy; the earliest wins ties). Epoch 0, the untrained model, is never kept; without a validation split the last epoch is (default: ${DEFAULT_SELECT})`)
+    .option('--patience <n>', 'early stopping: stop after n epochs without a better --select score (default: off)')
     .option('--threads <n>', 'BLAS threads (default: RNNLAB_BLAS_THREADS or the BLAS library\'s own)');
 }
 
@@ -80,4 +81,38 @@ export function parseTrainCli(raw: Record<string, unknown>): { train: TrainOptio
   const train = parseTrainOptions(withEmbeddingDim(raw));
   const data = parseDataOptions({ ...raw, seed: train.seed });
   return { train, data: toDataSpec(data, train.seed) };
+}
+
+/**
+ * A recorded run's settings as option values (the keys of cmd.opts()), for `train --resume`: every option not
+ * given on the command line is taken from here, so a run resumes with only --out and --resume. Leaves out --threads
+ * (this machine's business) and --epochs' absence is filled with the recorded count (give --epochs to extend).
+ */
+export function recordedOptions(config: RunConfig): Record<string, unknown> {
+  const t = config.train;
+  const o = t.optimizerOptions as unknown as Record<string, unknown>;
+  const s = t.schedule;
+  const out: Record<string, unknown> = {
+    arch: t.arch, optimizer: t.optimizer, lr: o.lr, epochs: t.epochs, batchSize: t.batchSize, embed: t.embed,
+    embedInitStd: t.embedInitStd, hidden: t.hidden, layers: t.layers, bidirectional: t.bidirectional, dropout: t.dropout,
+    pooling: t.pooling, clip: t.clip ?? 0, schedule: s.kind, seed: t.seed, select: t.select ?? DEFAULT_SELECT,
+  };
+  if (o.momentum !== undefined) out.momentum = o.momentum;
+  if (o.weightDecay !== undefined) out.weightDecay = o.weightDecay;
+  if (t.arch === 'lstm') out.forgetBias = t.forgetBias ?? 'pytorch';
+  if (s.kind === 'step') Object.assign(out, { stepSize: s.options.stepSize, gamma: s.options.gamma });
+  if (s.kind === 'plateau') out.gamma = s.options.factor;
+  if (t.patience !== null) out.patience = t.patience;
+  if (t.classWeights !== undefined) out.classWeights = t.classWeights;
+  if (t.embeddings !== undefined && t.embeddings !== null) out.embeddings = t.embeddings;
+  if (t.freezeEmbeddings) out.freezeEmbeddings = true;
+  const load = config.data.spec.load;
+  const prep = config.data.spec.prepare;
+  Object.assign(out, {
+    dataset: load.dataset, test: load.test, val: load.val, textColumn: load.textColumn, labelColumn: load.labelColumn,
+    valSplit: load.valSplit, limit: load.limit, vocabSize: prep.maxSize, minFreq: prep.minFreq, maxLen: prep.maxLen,
+    truncate: prep.truncate,
+  });
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out;
 }

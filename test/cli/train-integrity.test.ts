@@ -1,0 +1,77 @@
+/**
+ * train --resume reads the run's config.json (flags given again must agree, all disagreements listed at once in flag
+ * names); status.json says interrupted after SIGTERM / SIGINT; a live run's lock refuses a second trainer.
+ */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { oneLineError, REPO, rnnlabAsync, type CliResult } from './helpers.ts';
+import { tmpDir, writeSyntheticCsv } from '../train/helpers.ts';
+import { hashDir } from '../util/hash-dir.ts';
+
+const root = tmpDir('rnnlab-cli-integrity-');
+const csv = writeSyntheticCsv(root, 200);
+const small = ['--dataset', csv, '--embed', '8', '--hidden', '8', '--batch-size', '16', '--max-len', '20', '--val-split', '0.2', '--threads', '1'];
+const status = (dir: string): string => JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')).status;
+
+test('--resume needs only --out: settings come from config.json; given flags must agree, all listed at once', async () => {
+  const dir = join(root, 'run');
+  const first = await rnnlabAsync(['train', ...small, '--epochs', '2', '--out', dir]);
+  assert.equal(first.code, 0, first.stderr);
+  const before = hashDir(dir);
+  const bad = await rnnlabAsync(['train', '--out', dir, '--resume', '--hidden', '4', '--lr', '0.5', '--step-size', '3', '--max-len', '30']);
+  oneLineError(bad, /holds a different run: /);
+  for (const part of ['--lr 0.001 (run) vs 0.5 (given)', '--step-size 1 (run) vs 3 (given)', '--hidden 8 (run) vs 4 (given)', '--max-len 20 (run) vs 30 (given)']) {
+    assert.ok(bad.stderr.includes(part), `${part} in ${bad.stderr}`);
+  }
+  assert.equal(hashDir(dir), before, 'a refused resume changes nothing');
+  // extending: only --epochs; the step schedule's step size stays the recorded one
+  const more = await rnnlabAsync(['train', '--out', dir, '--resume', '--epochs', '3']);
+  assert.equal(more.code, 0, more.stderr);
+  assert.match(more.stdout, /^resuming .* after epoch 2 of 3$/m);
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  assert.equal(config.train.epochs, 3);
+  assert.equal(config.train.schedule.options.stepSize, 1);
+  assert.equal(config.train.hidden, 8);
+  assert.equal(status(dir), 'ok');
+  assert.ok(!existsSync(join(dir, 'lock.json')), 'the lock is released');
+  // the same flags again agree: finished, nothing to do
+  const same = await rnnlabAsync(['train', '--out', dir, '--resume', '--hidden', '8', '--epochs', '3']);
+  assert.equal(same.code, 0, same.stderr);
+  assert.match(same.stdout, /already holds this finished run/);
+});
+
+test('SIGTERM: exit 143, status.json interrupted, lock released; a live lock refuses a second trainer', async () => {
+  const big = writeSyntheticCsv(tmpDir('rnnlab-cli-integrity-big-'), 3000);
+  const dir = join(root, 'term');
+  const args = ['train', '--dataset', big, '--embed', '32', '--hidden', '64', '--batch-size', '16', '--max-len', '20', '--epochs', '4', '--threads', '1', '--out', dir];
+  const r = await new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/rnnlab.js', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (!sent && /^epoch 1\/4 /m.test(stdout)) {
+        sent = true;
+        child.kill('SIGTERM');
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, stdout, stderr, signal }));
+  });
+  assert.equal(r.code, 143, `${r.signal} ${r.stderr}`);
+  assert.match(r.stderr, /^rnnlab: interrupted after epoch [1-3]; continue with rnnlab train --out .* --resume\n$/);
+  assert.equal(status(dir), 'interrupted');
+  assert.ok(!existsSync(join(dir, 'lock.json')));
+
+  // a live holder (this test process) refuses a second trainer, before any data is loaded, changing nothing
+  writeFileSync(join(dir, 'lock.json'), JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '2026-11-29T00:00:00Z' }));
+  const before = hashDir(dir);
+  oneLineError(await rnnlabAsync(['train', '--out', dir, '--resume']), new RegExp(`is being trained by process ${process.pid} on ${hostname()}`));
+  assert.equal(hashDir(dir), before);
+});
