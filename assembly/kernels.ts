@@ -76,6 +76,28 @@ const CLAMP: f32 = 7.90531110763549805;
 
 
 // ---------------------------------------------------------------------------------------------------------------
+// Flush-to-zero of the gradients the GEMMs read (src/nn/fpenv.ts says why): a gradient whose magnitude is below
+// the smallest normal float32 (1.1754944e-38) is stored as ±0, so no BLAS ever multiplies a subnormal,
+// which costs ~100 cycles a multiply-add on Intel cores. WebAssembly itself always keeps subnormals, and MXCSR's
+// flush bits cannot be set on every platform, so the backward kernels do it themselves: 3 SIMD ops a vector. NaN
+// compares false and passes through. set_denormal_flush(0) turns it off (RNNLAB_DENORMALS=keep), for measurements.
+let flushBelow: f32 = 1.1754944e-38;
+
+export function set_denormal_flush(on: i32): void {
+  flushBelow = on ? 1.1754944e-38 : 0;
+}
+
+// Clears all but the sign bit where |v| < below: ±0, as MXCSR's FTZ gives.
+@inline function ftz(v: v128, below: v128): v128 {
+  return v128.andnot(v, v128.and(f32x4.lt(f32x4.abs(v), below), i32x4.splat(0x7fffffff)));
+}
+
+// Scalar check of the flush, for tests: x as the backward kernels would store it.
+export function flush_f32(x: f32): f32 {
+  return f32x4.extract_lane(ftz(f32x4.splat(x), f32x4.splat(flushBelow)), 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // LSTM step (equations: src/nn/lstm.ts). g: [n,4H] pre-activations (x·W_ihᵀ + b + h·W_hhᵀ) in, activations (i,f,g,o)
 // out, in place; cPrev: the previous step's first mPrev rows of c; c: [n,H] new cell state; out: new h.
 export function lstm_forward(g: usize, cPrev: usize, c: usize, out: usize, ld: i32, n: i32, mPrev: i32, H: i32): void {
@@ -105,7 +127,7 @@ export function lstm_forward(g: usize, cPrev: usize, c: usize, out: usize, ld: i
 export function lstm_backward(g: usize, c: usize, cPrev: usize, dOut: usize, ld: i32, dhRec: usize, dcRec: usize,
                               n: i32, valid: i32, mPrev: i32, H: i32): void {
   const rowG = <usize>(4 * H) << 2, rowH = <usize>H << 2, rowO = <usize>ld << 2, HB = <usize>H << 2;
-  const one = f32x4.splat(1), zero4 = f32x4.splat(0);
+  const one = f32x4.splat(1), zero4 = f32x4.splat(0), tiny = f32x4.splat(flushBelow);
   for (let b = 0; b < n; b++) {
     const gb = g + <usize>b * rowG, cb = c + <usize>b * rowH, pb = cPrev + <usize>b * rowH, ob = dOut + <usize>b * rowO;
     const rb = <usize>b * rowH;
@@ -119,11 +141,11 @@ export function lstm_backward(g: usize, c: usize, cPrev: usize, dOut: usize, ld:
       const tc = tanh4(load4(cb + o4, m));
       dc = f32x4.add(dc, f32x4.mul(f32x4.mul(dh, o), f32x4.sub(one, f32x4.mul(tc, tc))));
       const cp = hasPrev ? load4(pb + o4, m) : zero4;
-      store4(gb + o4, f32x4.mul(f32x4.mul(dc, gg), dsigmoid(i)), m);
-      store4(gb + HB + o4, f32x4.mul(f32x4.mul(dc, cp), dsigmoid(f)), m);
-      store4(gb + 2 * HB + o4, f32x4.mul(f32x4.mul(dc, i), one_minus_sq(gg)), m);
-      store4(gb + 3 * HB + o4, f32x4.mul(f32x4.mul(dh, tc), dsigmoid(o)), m);
-      store4(dcRec + rb + o4, f32x4.mul(dc, f), m);
+      store4(gb + o4, ftz(f32x4.mul(f32x4.mul(dc, gg), dsigmoid(i)), tiny), m);
+      store4(gb + HB + o4, ftz(f32x4.mul(f32x4.mul(dc, cp), dsigmoid(f)), tiny), m);
+      store4(gb + 2 * HB + o4, ftz(f32x4.mul(f32x4.mul(dc, i), one_minus_sq(gg)), tiny), m);
+      store4(gb + 3 * HB + o4, ftz(f32x4.mul(f32x4.mul(dh, tc), dsigmoid(o)), tiny), m);
+      store4(dcRec + rb + o4, ftz(f32x4.mul(dc, f), tiny), m);
     }
   }
 }
@@ -163,7 +185,7 @@ export function gru_forward(g: usize, sc: usize, bhn: usize, hp: usize, hn: usiz
 export function gru_backward(g: usize, hn: usize, hp: usize, dOut: usize, ld: i32, dhRec: usize,
                              n: i32, valid: i32, H: i32): void {
   const rowG = <usize>(3 * H) << 2, rowH = <usize>H << 2, rowO = <usize>ld << 2, HB = <usize>H << 2;
-  const one = f32x4.splat(1);
+  const one = f32x4.splat(1), tiny = f32x4.splat(flushBelow);
   for (let b = 0; b < n; b++) {
     const gb = g + <usize>b * rowG, hb = <usize>b * rowH, ob = dOut + <usize>b * rowO;
     const hasRec = b < valid;
@@ -174,11 +196,11 @@ export function gru_backward(g: usize, hn: usize, hp: usize, dOut: usize, ld: i3
       const r = load4(gb + o4, m), z = load4(gb + HB + o4, m), nn = load4(gb + 2 * HB + o4, m);
       const dan = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), one_minus_sq(nn));
       const dz = f32x4.mul(dh, f32x4.sub(load4(hp + hb + o4, m), nn));
-      store4(gb + o4, f32x4.mul(f32x4.mul(dan, load4(hn + hb + o4, m)), dsigmoid(r)), m);
-      store4(gb + HB + o4, f32x4.mul(dz, dsigmoid(z)), m);
-      store4(gb + 2 * HB + o4, dan, m);
-      store4(hn + hb + o4, f32x4.mul(dan, r), m);
-      store4(dhRec + hb + o4, f32x4.mul(dh, z), m);
+      store4(gb + o4, ftz(f32x4.mul(f32x4.mul(dan, load4(hn + hb + o4, m)), dsigmoid(r)), tiny), m);
+      store4(gb + HB + o4, ftz(f32x4.mul(dz, dsigmoid(z)), tiny), m);
+      store4(gb + 2 * HB + o4, ftz(dan, tiny), m);
+      store4(hn + hb + o4, ftz(f32x4.mul(dan, r), tiny), m);
+      store4(dhRec + hb + o4, ftz(f32x4.mul(dh, z), tiny), m);
     }
   }
 }
@@ -199,7 +221,7 @@ export function rnn_forward(g: usize, out: usize, ld: i32, n: i32, H: i32): void
 
 // Elman RNN step backward: g: h in, gradient w.r.t. the pre-activation out: (dOut + dhRec)·(1 − h²).
 export function rnn_backward(g: usize, dOut: usize, ld: i32, dhRec: usize, n: i32, valid: i32, H: i32): void {
-  const rowH = <usize>H << 2, rowO = <usize>ld << 2;
+  const rowH = <usize>H << 2, rowO = <usize>ld << 2, tiny = f32x4.splat(flushBelow);
   for (let b = 0; b < n; b++) {
     const gb = g + <usize>b * rowH, ob = dOut + <usize>b * rowO, rb = dhRec + <usize>b * rowH;
     const hasRec = b < valid;
@@ -207,7 +229,7 @@ export function rnn_backward(g: usize, dOut: usize, ld: i32, dhRec: usize, n: i3
       const m = H - j, o4 = <usize>j << 2;
       let dh = load4(ob + o4, m);
       if (hasRec) dh = f32x4.add(dh, load4(rb + o4, m));
-      store4(gb + o4, f32x4.mul(dh, one_minus_sq(load4(gb + o4, m))), m);
+      store4(gb + o4, ftz(f32x4.mul(dh, one_minus_sq(load4(gb + o4, m))), tiny), m);
     }
   }
 }

@@ -16,6 +16,8 @@
  *   4. Apple Accelerate on macOS;
  *   The macOS and Windows paths are reviewed against the platforms' loader documentation but untested (README).
  *   5. otherwise the TypeScript GEMM (src/nn/blas/typescript.ts), with one warning on stderr.
+ * Before any library is opened, the engine's denormal mode is applied to this thread (src/nn/fpenv.ts): OpenBLAS
+ * starts its threads when it loads, and they inherit the loading thread's flush-to-zero bits.
  * Threads: env RNNLAB_BLAS_THREADS (or setBlasThreads) sets the most OpenBLAS threads a product may use (default: the
  * library's own, i.e. the cores); products below PARALLEL_MIN_WORK run on one thread. Other backends report theirs.
  */
@@ -23,6 +25,7 @@ import { availableParallelism } from 'node:os';
 import { UserError } from '../util/errors.ts';
 import { openNativeBlas, type NativeBlas, type SgemmFn } from './blas/native.ts';
 import { sgemmTs } from './blas/typescript.ts';
+import { applyDenormalMode, noteBlasLoaded } from './fpenv.ts';
 
 export type BlasBackend = 'openblas' | 'cblas' | 'accelerate' | 'typescript';
 
@@ -145,6 +148,7 @@ function tsActive(detail: string): Active {
 }
 
 function resolveBackend(): Active {
+  applyDenormalMode(); // before the library loads and starts its threads
   const forced = process.env.RNNLAB_BLAS;
   let chosen: Active | null = null;
   if (forced !== undefined && forced !== '') {
@@ -175,6 +179,7 @@ function resolveBackend(): Active {
       chosen = tsActive('no BLAS library found');
     }
   }
+  if (chosen.native) noteBlasLoaded();
   const threads = envThreads();
   if (threads !== undefined && chosen.native?.setThreads) chosen.native.setThreads(threads);
   chosen.info.threads = currentThreads(chosen);

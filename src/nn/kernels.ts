@@ -56,6 +56,8 @@ interface WasmExports {
     rho: number, c: number, eps: number): void;
   rmsprop_update(data: number, grad: number, s: number, b: number, n: number, lr: number, wd: number,
     alpha: number, c: number, eps: number, mu: number): void;
+  set_denormal_flush(on: number): void;
+  flush_f32(x: number): number;
 }
 
 // ---- allocator: first-fit free list over [RESERVED, memory size), blocks aligned to 16 bytes -------------------
@@ -192,6 +194,17 @@ export function gatherRows(out: F, weight: F, ids: Int32Array, n: number, E: num
 /** dW[ids[r],:] += dOut[r,:] for r < n. */
 export function scatterAddRows(dW: F, dOut: F, ids: Int32Array, n: number, E: number): void {
   wasm().scatter_add_rows(ptr(dW), ptr(dOut), ptr(ids), n, E);
+}
+/**
+ * Whether the backward kernels store gradients below the smallest normal float32 as 0 (on by default; src/nn/fpenv.ts
+ * decides, from RNNLAB_DENORMALS). Applies to this thread's kernel instance.
+ */
+export function setKernelDenormalFlush(on: boolean): void {
+  exports.set_denormal_flush(on ? 1 : 0);
+}
+/** x as the backward kernels would store it (for tests). */
+export function kernelFlush(x: number): number {
+  return exports.flush_f32(x);
 }
 /** The kernels' tanh approximation, one value (for tests). */
 export function kernelTanh(x: number): number {

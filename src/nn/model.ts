@@ -28,6 +28,7 @@ import { dropoutBackward, dropoutForward } from './dropout.ts';
 import { poolBackward, poolForward, type Pooling } from './pooling.ts';
 import { linearBackward, linearForward } from './linear.ts';
 import { allocF32, allocI32, release } from './kernels.ts';
+import { applyDenormalMode } from './fpenv.ts';
 
 /**
  * Work buffers in kernel memory are not garbage-collected with their typed-array views, so a model returns them to
@@ -154,6 +155,7 @@ export class RnnClassifier {
    */
   constructor(config: ModelConfig, seed: number, init: ModelInit = {}) {
     validateModelConfig(config);
+    applyDenormalMode(); // the engine's flush-to-zero setting, before any kernel or BLAS runs (src/nn/fpenv.ts)
     this.config = { ...config };
     const { arch, vocabSize: V, embed: E, hidden: H, numLayers, bidirectional, numClasses } = config;
     this.dirs = bidirectional ? 2 : 1;
