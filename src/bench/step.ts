@@ -18,6 +18,8 @@ import { createOptimizer } from '../optim/index.ts';
 import type { Batch } from '../data/types.ts';
 import { Rng } from '../util/rng.ts';
 import { median } from './gemm.ts';
+import { floatEnvInfo, floatEnvLine } from '../nn/fpenv.ts';
+import { UserError } from '../util/errors.ts';
 
 export const BENCH_VOCAB = 20000;
 
@@ -41,6 +43,11 @@ export interface BenchConfig extends WorkloadShape {
   seed?: number;
   /** also time every sgemm call of the timed steps, by shape (adds ~0.1 µs per call) */
   profile?: boolean;
+  /**
+   * Packed variable-length batches instead of full-length ones: one array of sequence lengths per batch (each
+   * batch's size is its array's length, every length ≤ maxLen), used in order, warm-up first (src/bench/packed.ts).
+   */
+  lengths?: number[][];
 }
 
 /** Median milliseconds per step of each phase of the step. */
@@ -77,6 +84,10 @@ export interface BenchResult extends WorkloadShape {
   peakRssMb: number;
   /** loss of the last step (a sanity check that the step computed something finite) */
   lastLoss: number;
+  /** real (unpadded) tokens per second over the timed steps */
+  tokensPerSec: number;
+  /** the denormal mode in effect (src/nn/fpenv.ts) */
+  denormals: string;
   phases: StepPhases;
   gemm?: GemmProfile;
   blas: BlasInfo;
@@ -100,11 +111,18 @@ export function stepGemmFlops(cfg: {
   return flops;
 }
 
-/** A batch of random token ids 1..vocab−1 (0 is padding), all of length maxLen, with random 0/1 labels. */
-export function randomBatch(rng: Rng, size: number, maxLen: number, vocab: number): Batch {
+/**
+ * A batch of random token ids 1..vocab−1 (0 is padding) with random 0/1 labels; every sequence of length maxLen, or
+ * of the given lengths (then size = lengths.length).
+ */
+export function randomBatch(rng: Rng, size: number, maxLen: number, vocab: number, given?: readonly number[]): Batch {
+  if (given) size = given.length;
   const tokens = new Int32Array(size * maxLen);
-  for (let i = 0; i < tokens.length; i++) tokens[i] = 1 + rng.int(vocab - 1);
   const lengths = new Int32Array(size).fill(maxLen);
+  if (given) lengths.set(given);
+  for (let b = 0; b < size; b++) {
+    for (let t = 0; t < lengths[b]!; t++) tokens[b * maxLen + t] = 1 + rng.int(vocab - 1);
+  }
   const labels = new Int32Array(size);
   for (let b = 0; b < size; b++) labels[b] = rng.int(2);
   return { size, maxLen, tokens, lengths, labels };
@@ -122,9 +140,16 @@ export function runBench(cfg: BenchConfig, onStep?: (done: number, total: number
   const rng = new Rng(seed + 1);
   // A few distinct batches, generated before timing, so the embedding gradient touches different rows each step
   // without timing the random-number generation.
-  const batches = Array.from({ length: Math.min(3, cfg.warmup + cfg.steps) }, () =>
-    randomBatch(rng, cfg.batchSize, cfg.maxLen, BENCH_VOCAB));
-  const dLogits = new Float32Array(cfg.batchSize);
+  const given = cfg.lengths;
+  if (given?.some((ls) => ls.some((n) => !(Number.isInteger(n) && n >= 1 && n <= cfg.maxLen)))) {
+    throw new UserError(`bench: every sequence length must be a whole number in 1..${cfg.maxLen} (--max-len)`);
+  }
+  const batches = given
+    ? given.map((ls) => randomBatch(rng, ls.length, cfg.maxLen, BENCH_VOCAB, ls))
+    : Array.from({ length: Math.min(3, cfg.warmup + cfg.steps) }, () =>
+      randomBatch(rng, cfg.batchSize, cfg.maxLen, BENCH_VOCAB));
+  const dLogits = new Float32Array(Math.max(...batches.map((b) => b.size)));
+  let timedTokens = 0;
   let lastLoss = NaN;
   const phaseTimes: Record<keyof StepPhases, number[]> = { zeroGrad: [], forward: [], loss: [], backward: [], optimizer: [] };
   const step = (i: number): void => {
@@ -134,9 +159,10 @@ export function runBench(cfg: BenchConfig, onStep?: (done: number, total: number
     const t1 = process.hrtime.bigint();
     const logits = model.forward(batch, true, rng);
     const t2 = process.hrtime.bigint();
-    lastLoss = classificationLoss(logits, batch.labels, batch.size, 2, dLogits).loss;
+    const dl = dLogits.subarray(0, batch.size);
+    lastLoss = classificationLoss(logits, batch.labels, batch.size, 2, dl).loss;
     const t3 = process.hrtime.bigint();
-    model.backward(dLogits);
+    model.backward(dl);
     const t4 = process.hrtime.bigint();
     opt.step();
     const t5 = process.hrtime.bigint();
@@ -158,6 +184,8 @@ export function runBench(cfg: BenchConfig, onStep?: (done: number, total: number
     const t0 = process.hrtime.bigint();
     step(cfg.warmup + i);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    const lens = batches[(cfg.warmup + i) % batches.length]!.lengths;
+    for (let b = 0; b < lens.length; b++) timedTokens += lens[b]!;
     onStep?.(cfg.warmup + i + 1, total);
   }
   let gemm: GemmProfile | undefined;
@@ -170,7 +198,9 @@ export function runBench(cfg: BenchConfig, onStep?: (done: number, total: number
   }
   if (!Number.isFinite(lastLoss)) throw new Error(`bench: training step produced a non-finite loss (${lastLoss})`);
   const msPerStep = median(times);
-  const gflopPerStep = stepGemmFlops(cfg) / 1e9;
+  // Packed batches: the GEMM work scales with the real tokens (the mean batch of the timed steps).
+  const meanTokens = timedTokens / cfg.steps;
+  const gflopPerStep = (given ? stepGemmFlops({ ...cfg, batchSize: 1, maxLen: meanTokens }) : stepGemmFlops(cfg)) / 1e9;
   const blas = blasInfo();
   return {
     arch: cfg.arch, batchSize: cfg.batchSize, maxLen: cfg.maxLen, embed: cfg.embed, hidden: cfg.hidden,
@@ -182,6 +212,8 @@ export function runBench(cfg: BenchConfig, onStep?: (done: number, total: number
     gflops: gflopPerStep / (msPerStep / 1e3),
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     lastLoss,
+    tokensPerSec: timedTokens / (times.reduce((t, x) => t + x, 0) / 1e3),
+    denormals: floatEnvLine(floatEnvInfo()),
     phases: {
       zeroGrad: median(phaseTimes.zeroGrad), forward: median(phaseTimes.forward), loss: median(phaseTimes.loss),
       backward: median(phaseTimes.backward), optimizer: median(phaseTimes.optimizer),

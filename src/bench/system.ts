@@ -4,6 +4,7 @@
  */
 import { cpus, availableParallelism } from 'node:os';
 import { blasInfo, type BlasInfo } from '../nn/blas.ts';
+import { floatEnvInfo, floatEnvLine } from '../nn/fpenv.ts';
 
 export interface SystemInfo {
   node: string;
@@ -11,6 +12,8 @@ export interface SystemInfo {
   cpuModel: string;
   cores: number;
   blas: BlasInfo;
+  /** how subnormal floats are treated (src/nn/fpenv.ts) */
+  denormals?: string;
 }
 
 export function systemInfo(): SystemInfo {
@@ -21,6 +24,7 @@ export function systemInfo(): SystemInfo {
     cpuModel: list[0]?.model.trim() || 'unknown',
     cores: availableParallelism(),
     blas: blasInfo(),
+    denormals: floatEnvLine(floatEnvInfo()),
   };
 }
 

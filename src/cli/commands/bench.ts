@@ -8,8 +8,13 @@ import { UserError } from '../../util/errors.ts';
 import { writeJsonAtomic, writeFileAtomic } from '../../util/fs.ts';
 import { runBench, stepGemmFlops } from '../../bench/step.ts';
 import {
-  ARCHS, WORKLOADS, formatMarkdown, runRnnlab, runTorch, torchVersion, type SuiteReport, type SuiteRow,
+  ARCHS, WORKLOADS, formatMarkdown, runRnnlab, runTorchBest, torchVersion, type SuiteReport, type SuiteRow,
 } from '../../bench/suite.ts';
+import { packedLengths, readPackedLengths } from '../../bench/packed.ts';
+import { cacheDir } from '../../data/download.ts';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { systemInfo, blasLine } from '../../bench/system.ts';
 import { setBlasThreads } from '../../nn/blas.ts';
 import type { Arch } from '../../nn/model.ts';
@@ -29,12 +34,24 @@ function arch(raw: string): Arch {
 
 interface BenchOptions {
   arch: string; batchSize: string; maxLen: string; embed: string; hidden: string; layers: string;
-  steps: string; warmup: string; threads?: string; json?: boolean; profile?: boolean;
+  steps: string; warmup: string; threads?: string; json?: boolean; profile?: boolean; lengthsFile?: string;
 }
 
 interface SuiteOptions {
   workloads: string; archs: string; steps?: string; warmup?: string; threads: string; quick?: boolean;
-  torch: boolean; python: string; out?: string; md?: string;
+  torch: boolean; python: string; out?: string; md?: string; imdb?: string;
+}
+
+/** R1's length source: --imdb, else RNNLAB_IMDB, else the download cache; null → synthetic lengths. */
+function imdbArchive(given: string | undefined): string | undefined {
+  if (given !== undefined) {
+    if (!existsSync(given)) throw new UserError(`--imdb ${given} does not exist; give the IMDB .tar.gz or leave it out`);
+    return given;
+  }
+  for (const p of [process.env.RNNLAB_IMDB, join(cacheDir(), 'aclImdb_v1.tar.gz')]) {
+    if (p && p.endsWith('.tar.gz') && existsSync(p)) return p;
+  }
+  return undefined;
 }
 
 export function register(program: Command): void {
@@ -52,11 +69,13 @@ export function register(program: Command): void {
     .option('--threads <n>', 'BLAS threads (default: RNNLAB_BLAS_THREADS, else the library default)')
     .option('--json', 'print one JSON object')
     .option('--profile', 'also report time per phase and inside sgemm, by GEMM shape')
+    .option('--lengths-file <file>', 'packed variable-length batches: JSON {"batches": [[lengths…], …]} (bench-suite R1)')
     .addHelpText('after', `
 Examples:
   $ rnnlab bench                                          W1: LSTM, batch 64 × 200 tokens, embed/hidden 128
   $ rnnlab bench --arch gru --batch-size 1000 --hidden 8 --embed 64 --layers 25 --steps 3 --profile
   $ RNNLAB_BLAS=typescript rnnlab bench --json            the built-in GEMM instead of the BLAS
+  $ RNNLAB_DENORMALS=keep rnnlab bench                    keep subnormal floats (to measure what flushing saves)
 `)
     .action((o: BenchOptions) => {
       const cfg = {
@@ -65,6 +84,7 @@ Examples:
         steps: int(o.steps, '--steps'), warmup: int(o.warmup, '--warmup', 0),
         threads: o.threads === undefined ? undefined : int(o.threads, '--threads'),
         profile: o.profile === true,
+        ...(o.lengthsFile ? { lengths: readPackedLengths(o.lengthsFile).batches } : {}),
       };
       if (cfg.threads !== undefined) setBlasThreads(cfg.threads);
       if (!o.json) {
@@ -81,7 +101,9 @@ Examples:
       process.stdout.write([
         `median ${r.msPerStep.toFixed(1)} ms/step (min ${r.msPerStepMin.toFixed(1)}, mean ${r.msPerStepMean.toFixed(1)})`,
         `GEMM   ${r.gflops.toFixed(2)} GFLOP/s (${r.gflopPerStep.toFixed(2)} GFLOP/step)`,
+        `tokens ${r.tokensPerSec.toFixed(0)} real tokens/s`,
         `RSS    ${r.peakRssMb.toFixed(0)} MB peak`,
+        `floats ${r.denormals}`,
         `BLAS   ${blasLine(r.blas)}`,
         `phases (median ms): zeroGrad ${r.phases.zeroGrad.toFixed(1)}, forward ${r.phases.forward.toFixed(1)}, ` +
           `loss ${r.phases.loss.toFixed(2)}, backward ${r.phases.backward.toFixed(1)}, ` +
@@ -100,13 +122,14 @@ Examples:
 
   program
     .command('bench-suite')
-    .description('benchmark workloads W1/W2 for lstm, gru, rnn (fresh process each) against PyTorch if available')
+    .description('benchmark workloads W1/W2/R1 for lstm, gru, rnn (fresh process each) against PyTorch at its best if available')
     .option('--workloads <list>', `comma-separated subset of ${WORKLOADS.map((w) => w.id).join(',')}`,
       WORKLOADS.map((w) => w.id).join(','))
     .option('--archs <list>', 'comma-separated subset of lstm,gru,rnn', ARCHS.join(','))
-    .option('--steps <n>', 'timed steps for every workload (default: 10 for W1, 3 for W2)')
-    .option('--warmup <n>', 'warm-up steps for every workload (default: 2 for W1, 1 for W2)')
-    .option('--quick', 'a fast smoke run: 1 warm-up step, then 3 timed steps (W1) or 1 (W2)')
+    .option('--steps <n>', 'timed steps for every workload (default: 10 for W1, 3 for W2, 30 for R1)')
+    .option('--warmup <n>', 'warm-up steps for every workload (default: 2 for W1, 1 for W2, 3 for R1)')
+    .option('--quick', 'a fast smoke run: 1 warm-up step, then 3 timed steps (W1), 1 (W2) or 6 (R1)')
+    .option('--imdb <archive>', "R1's lengths from this IMDB .tar.gz (default: RNNLAB_IMDB or the download cache; else synthetic lengths)")
     .option('--threads <n>', 'threads for both rnnlab (BLAS) and PyTorch', '2')
     .option('--no-torch', 'skip the PyTorch baseline')
     .option('--python <path>', 'Python interpreter with torch for the baseline', '/usr/bin/python3')
@@ -132,38 +155,49 @@ Examples:
       const tv = o.torch ? torchVersion(o.python) : null;
       if (o.torch && !tv) process.stderr.write(`bench-suite: ${o.python} cannot import torch; no PyTorch baseline\n`);
       const rows: SuiteRow[] = [];
-      for (const w of workloads) {
-        for (const a of archs) {
+      const tmp = mkdtempSync(join(tmpdir(), 'rnnlab-bench-'));
+      let packedSource: string | undefined;
+      try {
+        for (const w of workloads) {
           const steps = stepsOverride ?? (o.quick ? w.quickSteps : w.steps);
           const warmup = warmupOverride ?? (o.quick ? w.quickWarmup : w.warmup);
-          const config = {
-            batchSize: w.batchSize, maxLen: w.maxLen, embed: w.embed, hidden: w.hidden, layers: w.layers, steps, warmup,
-          };
-          process.stderr.write(`${w.id} ${a}: rnnlab…`);
-          const row: SuiteRow = { workload: w.id, arch: a, config, rnnlab: { error: 'not run' }, torch: null };
-          try {
-            row.rnnlab = await runRnnlab(w, a, steps, warmup, threads);
-            process.stderr.write(` ${row.rnnlab.msPerStep.toFixed(1)} ms/step`);
-          } catch (e) {
-            row.rnnlab = { error: (e as Error).message };
-            process.stderr.write(' error');
+          let lengthsFile: string | undefined;
+          if (w.packed) {
+            const lens = await packedLengths({ archive: imdbArchive(o.imdb), count: warmup + steps });
+            packedSource = lens.source;
+            lengthsFile = join(tmp, `${w.id}-lengths.json`);
+            writeFileSync(lengthsFile, JSON.stringify(lens));
           }
-          if (tv) {
-            process.stderr.write(', PyTorch…');
+          for (const a of archs) {
+            const config = {
+              batchSize: w.batchSize, maxLen: w.maxLen, embed: w.embed, hidden: w.hidden, layers: w.layers, steps, warmup,
+            };
+            process.stderr.write(`${w.id} ${a}: rnnlab…`);
+            const row: SuiteRow = { workload: w.id, arch: a, config, rnnlab: { error: 'not run' }, torch: null };
             try {
-              row.torch = await runTorch(o.python, w, a, steps, warmup, threads);
-              process.stderr.write(` ${row.torch.msPerStep.toFixed(1)} ms/step`);
+              row.rnnlab = await runRnnlab(w, a, steps, warmup, threads, lengthsFile);
+              process.stderr.write(` ${row.rnnlab.msPerStep.toFixed(1)} ms/step`);
             } catch (e) {
-              row.torch = { error: (e as Error).message };
+              row.rnnlab = { error: (e as Error).message };
               process.stderr.write(' error');
             }
+            if (tv) {
+              process.stderr.write(', PyTorch…');
+              Object.assign(row, await runTorchBest(o.python, w, a, steps, warmup, threads, lengthsFile, (v) => {
+                const label = `${v.flush ? '' : 'no flush, '}OPENBLAS_NUM_THREADS=${v.openblasThreads ?? 'unset'}`;
+                process.stderr.write(` [${label}] ${'error' in v.result ? 'error' : `${v.result.msPerStep.toFixed(1)} ms/step`}`);
+              }));
+            }
+            process.stderr.write('\n');
+            rows.push(row);
           }
-          process.stderr.write('\n');
-          rows.push(row);
         }
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
       }
       const report: SuiteReport = {
         date: new Date().toISOString(), system: systemInfo(), torchVersion: tv, threads, rows,
+        ...(packedSource ? { packedSource } : {}),
       };
       const md = formatMarkdown(report);
       process.stdout.write(md);
