@@ -34,11 +34,12 @@ export function gruForward(c: DirCall): void {
     const t = c.reverse ? lay.T - 1 - s : s;
     const n = lay.batchSizes[t]!;
     const r0 = lay.offsets[t]!;
-    const mPrev = gatherPrev(c, t);
+    const mPrev = gatherPrev(c, t, s);
+    const hp = buf.hPrevAt(s, r0);
     // Per-step GEMM into a scratch buffer (the n block must stay separate to be gated by r).
-    if (mPrev > 0) sgemm(false, true, mPrev, GH, H, 1, buf.hPrev.at(r0), H, w.wHh, H, 0, sc, GH);
+    if (mPrev > 0) sgemm(false, true, mPrev, GH, H, 1, hp, H, w.wHh, H, 0, sc, GH);
     // Gate math in one WASM SIMD pass (assembly/kernels.ts: gru_forward); aux keeps W_hn·h + b_hn for backward.
-    gruForwardStep(buf.gates.at(r0), sc, bhn, buf.hPrev.at(r0), buf.aux.at(r0), out.at(r0), out.ld, n, mPrev, H);
+    gruForwardStep(buf.gates.at(r0), sc, bhn, hp, buf.auxAt(s, r0), out.at(r0), out.ld, n, mPrev, H);
   }
 }
 

@@ -32,13 +32,13 @@ export function lstmForward(c: DirCall): void {
     const t = c.reverse ? lay.T - 1 - s : s;
     const n = lay.batchSizes[t]!;
     const r0 = lay.offsets[t]!;
-    const mPrev = gatherPrev(c, t);
+    const mPrev = gatherPrev(c, t, s);
     const prevStep = prevStepOf(lay, c.reverse, t);
     // The only per-step GEMM: gates[rows] += h_prev · W_hhᵀ (rows with no previous state contribute nothing).
-    if (mPrev > 0) sgemm(false, true, mPrev, GH, H, 1, buf.hPrev.at(r0), H, w.wHh, H, 1, buf.gates.at(r0), GH);
+    if (mPrev > 0) sgemm(false, true, mPrev, GH, H, 1, buf.hPrevAt(s, r0), H, w.wHh, H, 1, buf.gates.at(r0), GH);
     // Gate math for the step's n rows in one WASM SIMD pass (assembly/kernels.ts: lstm_forward).
-    const cPrev = prevStep >= 0 ? buf.aux.at(lay.offsets[prevStep]!) : buf.aux.at(r0);
-    lstmForwardStep(buf.gates.at(r0), cPrev, buf.aux.at(r0), out.at(r0), out.ld, n, mPrev, H);
+    const cPrev = prevStep >= 0 ? buf.auxAt(s - 1, lay.offsets[prevStep]!) : buf.auxAt(s, r0);
+    lstmForwardStep(buf.gates.at(r0), cPrev, buf.auxAt(s, r0), out.at(r0), out.ld, n, mPrev, H);
   }
 }
 

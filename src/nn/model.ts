@@ -98,6 +98,24 @@ export function validateModelConfig(c: ModelConfig): void {
   }
 }
 
+/** The forward-only buffers of RnnClassifier.predictLogits. */
+interface InferenceWork {
+  capRows: number;
+  capB: number;
+  lay: PackedLayout | undefined;
+  ids: Int32Array;
+  emb: Float32Array;
+  /** layer outputs, used in turn (layer k writes outs[k % 2]); one when there is one layer */
+  outs: Float32Array[];
+  outRows: Rows[][];
+  dirBufs: DirBuffers[][];
+  feat: Float32Array;
+  argmax: Int32Array;
+  logits: Float32Array;
+  /** every kernel-memory buffer above */
+  buffers: (Float32Array | Int32Array)[];
+}
+
 interface Layer {
   /** One entry per direction (forward, then reverse). */
   dirs: { w: DirWeights; params: Param[] }[];
@@ -142,6 +160,9 @@ export class RnnClassifier {
   /** Everything ensureCapacity allocated in kernel memory (the layer outputs, their gradients, DirBuffers). */
   private work: (Float32Array | Int32Array)[] = [];
   private logits = new Float32Array(0);
+
+  /** Forward-only buffers of predictLogits (see there); separate from the training ones above. */
+  private inf: InferenceWork | null = null;
 
   // ---- what the last forward() did, for backward() ----
   private calls: DirCall[][] = [];
@@ -219,11 +240,13 @@ export class RnnClassifier {
     this.releaseWork();
     this.capRows = 0;
     this.capB = 0;
+    this.inf = null; // its buffers are in this.work too
   }
 
   private releaseWork(): void {
     for (const b of this.work) release(b);
     this.work.length = 0; // the same array stays registered with workReleaser
+    this.inf = null; // its buffers were in this.work
   }
 
   private allocWork(n: number): Float32Array {
@@ -294,6 +317,74 @@ export class RnnClassifier {
     this.lastDropout = useDropout;
     this.pendingBackward = true;
     return logits;
+  }
+
+  /**
+   * Logits of `batch` with no dropout and nothing kept for backward — PyTorch's `with torch.no_grad(): model(x)`
+   * (for validation, test and predict). Same numbers as forward(batch, false), bit for bit, from a leaner set of
+   * buffers: no gradients, no per-step history (the previous h and the LSTM cell state are per-step [B, H] buffers),
+   * one gates buffer shared by every layer and direction, and two layer outputs used in turn. Those buffers are kept
+   * apart from the training ones, so evaluating at batch 256 does not grow what training at 32 uses. The returned
+   * buffer is reused by the next call; backward() cannot follow it.
+   */
+  predictLogits(batch: Batch): Float32Array {
+    const { hidden: H, embed: E, vocabSize: V, arch, pooling } = this.config;
+    const B = batch.size;
+    if (batch.tokens.length < B * batch.maxLen || batch.lengths.length < B) {
+      throw new UserError(`malformed batch: ${batch.tokens.length} tokens for size ${B} × maxLen ${batch.maxLen}`);
+    }
+    const inf = this.inferenceWork(B, Math.max(1, B * batch.maxLen));
+    const lay = packLayout(batch.lengths, B, batch.maxLen, inf.lay);
+    inf.lay = lay;
+    embeddingForward(inf.emb, inf.ids, this.embedding.data, V, E, batch.tokens, batch.maxLen, lay);
+    let x: Float32Array = inf.emb;
+    const cell = CELLS[arch];
+    for (let k = 0; k < this.layers.length; k++) {
+      const layer = this.layers[k]!;
+      for (let d = 0; d < this.dirs; d++) {
+        cell.forward({
+          lay, reverse: d === 1, H, inDim: layer.inDim, x, w: layer.dirs[d]!.w,
+          out: inf.outRows[k & 1]![d]!, buf: inf.dirBufs[k]![d]!,
+        });
+      }
+      x = inf.outs[k & 1]!;
+    }
+    poolForward(pooling, inf.feat, x, lay, H, this.dirs, inf.argmax);
+    const logits = inf.logits.subarray(0, B * this.outDim);
+    linearForward(logits, inf.feat, this.fcW.data, this.fcB.data, B, this.D, this.outDim);
+    this.pendingBackward = false;
+    return logits;
+  }
+
+  /** predictLogits' buffers, (re)allocated when a batch needs more rows or sequences. */
+  private inferenceWork(B: number, rows: number): InferenceWork {
+    const old = this.inf;
+    if (old && rows <= old.capRows && B <= old.capB) return old;
+    const capB = Math.max(B, old?.capB ?? 0);
+    const capRows = Math.max(rows, old?.capRows ?? 0);
+    if (old) for (const b of old.buffers) { release(b); this.work.splice(this.work.indexOf(b), 1); }
+    const { hidden: H, embed: E, arch } = this.config;
+    const D = this.D;
+    const G = GATES[arch];
+    const buffers: (Float32Array | Int32Array)[] = [];
+    const f32 = (n: number): Float32Array => { const b = allocF32(n); buffers.push(b); return b; };
+    const ids = allocI32(capRows);
+    buffers.push(ids);
+    const emb = f32(capRows * E);
+    const gates = f32(capRows * G * H);
+    const outs = this.layers.length > 1 ? [f32(capRows * D), f32(capRows * D)] : [f32(capRows * D)];
+    const outRows = outs.map((o) => Array.from({ length: this.dirs }, (_, d) => new Rows(o.subarray(d * H), D)));
+    const dirBufs = this.layers.map(() => Array.from({ length: this.dirs }, () => {
+      const db = DirBuffers.forInference(G, H, capRows, capB, arch, gates);
+      buffers.push(...db.buffers());
+      return db;
+    }));
+    this.work.push(...buffers); // released with the model (workReleaser) or by dispose()
+    this.inf = {
+      capRows, capB, lay: old?.lay, ids, emb, outs, outRows, dirBufs, buffers,
+      feat: new Float32Array(capB * D), argmax: new Int32Array(capB * D), logits: new Float32Array(capB * this.outDim),
+    };
+    return this.inf;
   }
 
   /** Accumulates d(loss)/d(params) into param.grad, given d(loss)/d(logits) of the last forward(). */

@@ -52,7 +52,15 @@ export class Rows {
   }
 }
 
-/** Preallocated work buffers of one direction of one layer; sized for `capRows` packed rows and `capB` sequences. */
+/**
+ * Preallocated work buffers of one direction of one layer; sized for `capRows` packed rows and `capB` sequences.
+ *
+ * Two kinds. For training (the default) every step's previous h and aux stay in [capRows, ·] buffers, because
+ * backward reads them all. For a forward-only pass (`forInference`) nothing is kept for backward: the previous h and
+ * aux live in [capB, ·] buffers reused step after step (aux alternates between two, since the LSTM reads the
+ * previous step's c while writing this step's), and `gates` may be one buffer shared by every layer and direction.
+ * The cells reach them through hPrevAt / auxAt, so one forward implementation serves both.
+ */
 export class DirBuffers {
   /** [capRows, G*H]: forward writes gate activations here; backward overwrites them with pre-activation grads. */
   readonly gates: Rows;
@@ -65,21 +73,58 @@ export class DirBuffers {
   /** [capB, H]: gradient flowing into the previous step's h (and c for the LSTM) during backward. */
   readonly dhRec: Float32Array;
   readonly dcRec: Float32Array;
+  /** forward-only: hPrev and aux are per-step [capB, H] buffers (aux: two, alternating) */
+  readonly stepwise: boolean;
+  private readonly auxSteps: Float32Array[];
+  private readonly owned: Float32Array[];
 
   constructor(readonly G: number, readonly H: number, readonly capRows: number, readonly capB: number,
-    kind: 'rnn' | 'gru' | 'lstm') {
+    kind: 'rnn' | 'gru' | 'lstm', inference?: { gates: Float32Array }) {
     // In kernel memory: the WASM gate kernels read and write all of these (src/nn/kernels.ts).
-    this.gates = new Rows(allocF32(capRows * G * H), G * H);
-    this.hPrev = new Rows(allocF32(capRows * H), H);
-    this.aux = new Rows(allocF32(kind === 'rnn' ? 0 : capRows * H), H);
+    this.stepwise = inference !== undefined;
+    const hasAux = kind !== 'rnn';
+    if (inference) {
+      if (inference.gates.length < capRows * G * H) throw new Error('DirBuffers: shared gates buffer too small');
+      this.gates = new Rows(inference.gates, G * H);
+      this.hPrev = new Rows(allocF32(capB * H), H);
+      this.aux = new Rows(allocF32(0), H);
+      this.auxSteps = hasAux ? [allocF32(capB * H), allocF32(capB * H)] : [this.aux.buf, this.aux.buf];
+      this.dhRec = allocF32(0);
+      this.dcRec = allocF32(0);
+    } else {
+      this.gates = new Rows(allocF32(capRows * G * H), G * H);
+      this.hPrev = new Rows(allocF32(capRows * H), H);
+      this.aux = new Rows(allocF32(hasAux ? capRows * H : 0), H);
+      this.auxSteps = [];
+      this.dhRec = allocF32(capB * H);
+      this.dcRec = allocF32(kind === 'lstm' ? capB * H : 0);
+    }
     this.scratch = allocF32(kind === 'gru' ? capB * G * H : 0);
-    this.dhRec = allocF32(capB * H);
-    this.dcRec = allocF32(kind === 'lstm' ? capB * H : 0);
+    this.owned = [
+      ...(inference ? [] : [this.gates.buf]), this.hPrev.buf, this.aux.buf, this.scratch, this.dhRec, this.dcRec,
+      ...(inference && hasAux ? this.auxSteps : []),
+    ];
   }
 
-  /** The kernel-memory buffers, for the owner to release (src/nn/kernels.ts release) when it reallocates. */
+  /** A forward-only set (see the class comment); `gates` ([capRows, G*H] or larger) is the caller's. */
+  static forInference(G: number, H: number, capRows: number, capB: number, kind: 'rnn' | 'gru' | 'lstm',
+    gates: Float32Array): DirBuffers {
+    return new DirBuffers(G, H, capRows, capB, kind, { gates });
+  }
+
+  /** Where the previous h of the step processed s-th (its first packed row r0) is gathered. */
+  hPrevAt(s: number, r0: number): Float32Array {
+    return this.stepwise ? this.hPrev.buf : this.hPrev.at(r0);
+  }
+
+  /** Where the aux rows (c, or W_hn·h + b_hn) of the step processed s-th (first packed row r0) live. */
+  auxAt(s: number, r0: number): Float32Array {
+    return this.stepwise ? this.auxSteps[s & 1]! : this.aux.at(r0);
+  }
+
+  /** The kernel-memory buffers this set allocated, for the owner to release (src/nn/kernels.ts release). */
   buffers(): Float32Array[] {
-    return [this.gates.buf, this.hPrev.buf, this.aux.buf, this.scratch, this.dhRec, this.dcRec];
+    return this.owned;
   }
 }
 
@@ -110,17 +155,18 @@ export function mPrevOf(lay: PackedLayout, reverse: boolean, t: number): number 
 }
 
 /**
- * Copies the previous hidden state of step t's rows into hPrev (zero for rows without one) and returns mPrev.
+ * Copies the previous hidden state of step t (processed s-th) into its hPrev rows (zero for rows without one) and
+ * returns mPrev.
  * The copy makes the recurrent GEMM's A operand contiguous and is what the single dW_hh GEMM reads afterwards.
  */
-export function gatherPrev(c: DirCall, t: number): number {
+export function gatherPrev(c: DirCall, t: number, s: number): number {
   const { lay, H, out, buf } = c;
   const n = lay.batchSizes[t]!;
-  const r0 = lay.offsets[t]!;
+  const dst = buf.hPrevAt(s, lay.offsets[t]!);
   const prevStep = prevStepOf(lay, c.reverse, t);
   const mPrev = mPrevOf(lay, c.reverse, t);
-  if (mPrev > 0) copyRows(buf.hPrev.at(r0), out.at(lay.offsets[prevStep]!), out.ld, mPrev, H);
-  buf.hPrev.buf.fill(0, (r0 + mPrev) * H, (r0 + n) * H);
+  if (mPrev > 0) copyRows(dst, out.at(lay.offsets[prevStep]!), out.ld, mPrev, H);
+  dst.fill(0, mPrev * H, n * H);
   return mPrev;
 }
 

@@ -20,8 +20,8 @@ export function rnnForward(c: DirCall): void {
     const t = c.reverse ? lay.T - 1 - s : s;
     const n = lay.batchSizes[t]!;
     const r0 = lay.offsets[t]!;
-    const mPrev = gatherPrev(c, t);
-    if (mPrev > 0) sgemm(false, true, mPrev, H, H, 1, buf.hPrev.at(r0), H, w.wHh, H, 1, buf.gates.at(r0), H);
+    const mPrev = gatherPrev(c, t, s);
+    if (mPrev > 0) sgemm(false, true, mPrev, H, H, 1, buf.hPrevAt(s, r0), H, w.wHh, H, 1, buf.gates.at(r0), H);
     rnnForwardStep(buf.gates.at(r0), out.at(r0), out.ld, n, H); // h = tanh(·), kept in gates for backward
   }
 }

@@ -40,6 +40,9 @@ export interface SplitResult {
   /** Mean loss over the split (NaN/Infinity if the model diverged). */
   loss: number;
   accuracy: number;
+  /** real (non-padding) tokens read, and the seconds the passes took: the evaluation speed */
+  tokens: number;
+  seconds: number;
   /** With `collect`: [n * numClasses] probabilities, row i = example i of the split. */
   probs?: Float32Array;
 }
@@ -52,18 +55,21 @@ export function evaluateSplit(
 ): SplitResult {
   const n = split.count;
   const probs = opts.collect ? new Float32Array(n * numClasses) : undefined;
-  if (n === 0) return { n, loss: NaN, accuracy: NaN, probs };
+  if (n === 0) return { n, loss: NaN, accuracy: NaN, tokens: 0, seconds: 0, probs };
+  const t0 = performance.now();
   let lossSum = 0;
   let correct = 0;
+  let tokens = 0;
   for (const batch of epochBatches(split, { batchSize: opts.batchSize ?? EVAL_BATCH, seed: 0, epoch: 0, shuffle: false, bucket: true })) {
-    const logits = model.forward(batch, false);
+    const logits = model.predictLogits(batch);
     const r = batchLoss(logits, batch.labels, batch.size, numClasses);
     lossSum += r.loss * batch.size;
     correct += r.correct;
+    for (let b = 0; b < batch.size; b++) tokens += batch.lengths[b]!;
     if (probs) {
       const p = probabilities(logits, batch.size, numClasses);
       for (let b = 0; b < batch.size; b++) probs.set(p.subarray(b * numClasses, (b + 1) * numClasses), batch.indices[b]! * numClasses);
     }
   }
-  return { n, loss: lossSum / n, accuracy: correct / n, probs };
+  return { n, loss: lossSum / n, accuracy: correct / n, tokens, seconds: (performance.now() - t0) / 1000, probs };
 }

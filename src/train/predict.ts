@@ -7,7 +7,7 @@ import { encodeSplit, epochBatches, type Example, type LoadedData } from '../dat
 import { probabilities } from '../nn/loss.ts';
 import { UserError } from '../util/errors.ts';
 import { computeMetrics, type Metrics } from './metrics.ts';
-import { evaluateSplit } from './evaluate.ts';
+import { EVAL_BATCH, evaluateSplit } from './evaluate.ts';
 import type { SavedModel } from './run-dir.ts';
 import { classCounts } from '../data/index.ts';
 import { majorityClassBaseline } from './baselines.ts';
@@ -24,15 +24,16 @@ export interface Prediction {
   logits: number[];
 }
 
-export function predictTexts(saved: SavedModel, texts: readonly string[], batchSize = 64): Prediction[] {
+/** Predictions for `texts`, in order, from forward-only passes (RnnClassifier.predictLogits) of batches of EVAL_BATCH. */
+export function predictTexts(saved: SavedModel, texts: readonly string[], batchSize = EVAL_BATCH): Prediction[] {
   const { config, vocab, model } = saved;
   const labels = config.labels;
   const C = labels.length;
   const outDim = C === 2 ? 1 : C;
   const split = encodeSplit(texts.map((text) => ({ text, label: 0 })), vocab, { maxLen: config.maxLen, truncate: config.truncate });
   const out = new Array<Prediction>(texts.length);
-  for (const batch of epochBatches(split, { batchSize, seed: 0, epoch: 0, shuffle: false })) {
-    const logits = model.forward(batch, false);
+  for (const batch of epochBatches(split, { batchSize, seed: 0, epoch: 0, shuffle: false, bucket: true })) {
+    const logits = model.predictLogits(batch);
     const probs = probabilities(logits, batch.size, C);
     for (let b = 0; b < batch.size; b++) {
       const i = batch.indices[b]!;

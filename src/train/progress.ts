@@ -26,7 +26,8 @@ export function formatEpochLine(r: EpochRecord, epochs: number, best: boolean): 
   parts.push(`test loss ${num(r.testLoss)} acc ${pct(r.testAccuracy)}`);
   if (r.epoch > 0) parts.push(`lr ${r.lr.toPrecision(3)}`);
   parts.push(`${r.seconds.toFixed(1)} s`);
-  if (r.tokensPerSecond !== null) parts.push(`${formatRate(r.tokensPerSecond)} tok/s`);
+  if (r.tokensPerSecond !== null) parts.push(`train ${formatRate(r.tokensPerSecond)} tok/s`);
+  if (r.evalTokensPerSecond != null) parts.push(`eval ${formatRate(r.evalTokensPerSecond)} tok/s`);
   if (best) parts.push('*best');
   return parts.join('  ');
 }

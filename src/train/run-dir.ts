@@ -76,6 +76,11 @@ export interface EpochRecord {
   seconds: number;
   /** training tokens (non-padding) per second of training time; null at epoch 0 */
   tokensPerSecond: number | null;
+  /**
+   * evaluation tokens (validation + test, non-padding) per second of their forward-only passes; absent in runs
+   * recorded before it existed
+   */
+  evalTokensPerSecond?: number | null;
 }
 
 export function runFile(dir: string, name: keyof typeof RUN_FILES): string {

@@ -96,6 +96,7 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
       lr,
       seconds,
       tokensPerSecond: fit ? fit.tokensPerSecond : null,
+      evalTokensPerSecond: evalRate(val, test),
     };
 
     if (epoch > 0) ctx.scheduler.step(epoch - 1, hasVal ? val.loss : undefined);
@@ -145,6 +146,13 @@ function better(train: ResolvedTrain, val: { loss: number; accuracy: number }, k
 }
 
 type Stopped = Exclude<LoopEnd, { status: 'ok' }>;
+
+/** Tokens per second of the epoch's evaluation passes (null when they took no measurable time). */
+function evalRate(...parts: { tokens: number; seconds: number }[]): number | null {
+  const tokens = parts.reduce((s, p) => s + p.tokens, 0);
+  const seconds = parts.reduce((s, p) => s + p.seconds, 0);
+  return seconds > 0 ? tokens / seconds : null;
+}
 
 interface EpochFit {
   status: 'ok';

@@ -37,7 +37,7 @@ function trainAndKill(out: string): Promise<string> {
 
 function history(dir: string): unknown[] {
   return readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => {
-    const { seconds: _s, tokensPerSecond: _t, ...rest } = JSON.parse(l);
+    const { seconds: _s, tokensPerSecond: _t, evalTokensPerSecond: _e, ...rest } = JSON.parse(l);
     return rest;
   });
 }

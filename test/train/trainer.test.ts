@@ -17,8 +17,8 @@ const spec = dataSpec(csv);
 const quiet = { log: () => {}, progress: false };
 
 /** History without the wall-clock fields, which legitimately differ between runs. */
-function numbers(h: EpochRecord[]): Omit<EpochRecord, 'seconds' | 'tokensPerSecond'>[] {
-  return h.map(({ seconds: _s, tokensPerSecond: _t, ...rest }) => rest);
+function numbers(h: EpochRecord[]): Omit<EpochRecord, 'seconds' | 'tokensPerSecond' | 'evalTokensPerSecond'>[] {
+  return h.map(({ seconds: _s, tokensPerSecond: _t, evalTokensPerSecond: _e, ...rest }) => rest);
 }
 
 function tensors(path: string): Record<string, number[]> {
@@ -43,6 +43,8 @@ test('a small LSTM learns the synthetic task and writes a complete run directory
   assert.equal(h[0]!.trainAccuracy, null);
   assert.ok(h[5]!.trainLoss! < h[1]!.trainLoss!, 'training loss decreases');
   assert.ok(h.slice(1).every((r) => r.tokensPerSecond! > 0));
+  assert.ok(h.every((r) => r.evalTokensPerSecond === null || r.evalTokensPerSecond! > 0));
+  assert.ok(h.some((r) => r.evalTokensPerSecond! > 0));
   // best = lowest validation loss, and metrics.json describes that epoch
   const best = h.reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
   assert.equal(out.bestEpoch, best.epoch);
