@@ -50,6 +50,7 @@ Examples:
         `node     ${sys.node} (${sys.platform})`,
         `cpu      ${sys.cpuModel}, ${sys.cores} cores`,
         `blas     ${blasLine(sys.blas)}`,
+        ...(sys.denormals ? [`floats   ${sys.denormals}`] : []),
         `sgemm    ${gemm.gflops.toFixed(1)} GFLOP/s (${size}×${size}×${size}, median of ${reps}: ` +
           `${(gemm.seconds * 1e3).toFixed(2)} ms)`,
       ];
