@@ -11,6 +11,7 @@ Environment:
                                built-in GEMM (default: OpenBLAS, then a system CBLAS, then Accelerate on macOS)
   RNNLAB_BLAS_THREADS=N        most BLAS threads a matrix product may use (default: the library's own; OpenBLAS: OPENBLAS_NUM_THREADS, else the cores)
   RNNLAB_BLAS_PARALLEL_MIN=N   products with fewer multiply-adds run on one thread (default: 1048576)
+  RNNLAB_DENORMALS=flush|keep  subnormal floats (below 1.1754944e-38) become 0, or are kept (default: flush)
   VECLIB_MAXIMUM_THREADS=N     macOS Accelerate's thread count (read by Accelerate; rnnlab reports it)
   RNNLAB_IMDB=PATH             an IMDB archive or folder to use instead of the cache / a download
   RNNLAB_IMDB_URL, RNNLAB_IMDB_SHA256, RNNLAB_IMDB_SIZE   another download source for --dataset imdb

@@ -200,11 +200,11 @@ export function scatterAddRows(dW: F, dOut: F, ids: Int32Array, n: number, E: nu
  * decides, from RNNLAB_DENORMALS). Applies to this thread's kernel instance.
  */
 export function setKernelDenormalFlush(on: boolean): void {
-  exports.set_denormal_flush(on ? 1 : 0);
+  wasm().set_denormal_flush(on ? 1 : 0);
 }
 /** x as the backward kernels would store it (for tests). */
 export function kernelFlush(x: number): number {
-  return exports.flush_f32(x);
+  return wasm().flush_f32(x);
 }
 /** The kernels' tanh approximation, one value (for tests). */
 export function kernelTanh(x: number): number {
