@@ -47,6 +47,8 @@ const FENV_BYTES = 32;
 const MXCSR_OFFSET = 28;
 
 let applied: FloatEnvInfo | null = null;
+/** set once a native BLAS is loaded: its threads have inherited the mode, which can no longer change */
+let blasLoaded = false;
 
 /** The mode named by RNNLAB_DENORMALS (unset or empty: 'flush'); anything else is a one-line UserError. */
 export function denormalModeFromEnv(env: NodeJS.ProcessEnv = process.env): DenormalMode {
@@ -138,8 +140,6 @@ export function applyDenormalMode(mode?: DenormalMode): FloatEnvInfo {
   if (want === 'flush' && !mxcsrFlush) applied.mxcsrNote = fenvNote || 'MXCSR did not take FTZ/DAZ';
   return { ...applied };
 }
-
-let blasLoaded = false;
 
 /** Called by blas.ts once a native BLAS has been loaded (its threads now carry this thread's environment). */
 export function noteBlasLoaded(): void {

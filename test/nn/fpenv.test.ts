@@ -58,7 +58,7 @@ test('RNNLAB_DENORMALS: flush by default, keep on request, anything else a UserE
 // It prints the count of non-zero elements, MXCSR's flush bits, and a JavaScript float32 multiply that underflows.
 const CHILD = `
 import { sgemm, blasInfo, setBlasThreads } from './src/nn/blas.ts';
-import { readMxcsr, floatEnvInfo } from './src/nn/fpenv.ts';
+import { readMxcsr, floatEnvInfo, applyDenormalMode } from './src/nn/fpenv.ts';
 import { kernelFlush } from './src/nn/kernels.ts';
 const info = blasInfo();
 setBlasThreads(2);
@@ -70,11 +70,19 @@ let nonzero = 0;
 for (const x of bits) if (x !== 0) nonzero++;
 const f = new Float32Array(1); f[0] = 1e-30; f[0] *= 1e-10;
 const mx = readMxcsr();
+const env = floatEnvInfo();
+let switchRefused = false;
+try { applyDenormalMode(env.mode === 'flush' ? 'keep' : 'flush'); } catch { switchRefused = true; }
 console.log(JSON.stringify({ backend: info.backend, nonzero, mxcsr: mx === null ? null : mx & 0x8040, js: f[0],
-  env: floatEnvInfo() }));
+  env, switchRefused }));
 `;
 
-function child(env: NodeJS.ProcessEnv): { backend: string; nonzero: number; mxcsr: number | null; js: number; env: { mode: string; mxcsrFlush: boolean } } {
+interface ChildReport {
+  backend: string; nonzero: number; mxcsr: number | null; js: number; env: { mode: string; mxcsrFlush: boolean };
+  switchRefused: boolean;
+}
+
+function child(env: NodeJS.ProcessEnv): ChildReport {
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
     env: { ...process.env, RNNLAB_BLAS: '', RNNLAB_BLAS_THREADS: '', ...env }, encoding: 'utf8',
   });
@@ -96,6 +104,7 @@ test('flush mode sets FTZ+DAZ before OpenBLAS starts its threads: no subnormal s
   assert.equal(flush.mxcsr, 0x8040);
   assert.equal(flush.nonzero, 0);
   assert.equal(flush.js, 0);
+  assert.equal(flush.switchRefused, true); // OpenBLAS's threads have the flush: the mode can no longer change
   // negative control: with the mode off, the same product keeps its subnormal results
   const keep = child({ RNNLAB_DENORMALS: 'keep' });
   assert.equal(keep.env.mode, 'keep');
