@@ -16,6 +16,7 @@ import { configureHelp, ENVIRONMENT, TOP_EXAMPLES } from './help.ts';
 const COMMANDS: Record<string, () => Promise<{ register(program: Command): void }>> = {
   experiment: () => import('./commands/experiment.ts'),
   train: () => import('./commands/train.ts'),
+  worker: () => import('./commands/worker.ts'),
   evaluate: () => import('./commands/evaluate.ts'),
   predict: () => import('./commands/predict.ts'),
   data: () => import('./commands/data.ts'),

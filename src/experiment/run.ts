@@ -7,6 +7,10 @@
  *   DIR/results.json             every cell's status, history and test metrics; best runs; baseline; machine
  *   DIR/summary.md, *.svg/png, report.html   the report (src/report writeReport)
  *
+ * Who trains the cells is an Executor (executor.ts): in this process, a local process pool (--workers N), or a Redis
+ * job queue served by `rnnlab worker` processes (queue/, --queue URL). Each leaves every cell's run folder where a
+ * local run would; everything below reads only those folders.
+ *
  * Resuming needs nothing from this process: a finished cell is recognised from its status.json, a half-done one is
  * continued by the trainer from its last checkpoint, and results.json is rebuilt from the folders each time, so the
  * final files of a killed-and-rerun experiment equal those of an uninterrupted one (timings aside).
@@ -18,12 +22,13 @@ import { readStatus } from '../train/run-dir.ts';
 import { majorityClassBaseline } from '../train/baselines.ts';
 import { writeJsonAtomic } from '../util/fs.ts';
 import { ensureDir } from '../util/paths.ts';
-import { datasetFor, forgetDatasets, runCell } from './cell.ts';
+import { datasetFor, forgetDatasets } from './cell.ts';
 import { experimentNbsvm } from './baselines.ts';
 import { collectResults, machineInfo, majorityFromRunConfigs } from './collect.ts';
 import { lockExperimentDir, prepareExperimentDir, type ExperimentSettings } from './manifest.ts';
 import type { PlannedCell } from './plan.ts';
-import { runInWorkers, threadsPerWorker } from './pool.ts';
+import { inlineExecutor, poolExecutor, type Executor } from './executor.ts';
+import { threadsPerWorker } from './pool.ts';
 import { ExperimentProgress } from './progress.ts';
 import type { CellJob, CellOutcome } from './protocol.ts';
 import { availableParallelism } from 'node:os';
@@ -40,6 +45,8 @@ export interface ExperimentRequest {
   notes?: (results: Results) => string[];
   /** Stops the grid after the current batch (the cells stay resumable), as Ctrl-C does. */
   signal?: AbortSignal;
+  /** who trains the jobs (default: in this process for one worker, else a local process pool; see executor.ts) */
+  executor?: Executor;
   /**
    * Also stop on SIGINT / SIGTERM (the CLI sets it). Off by default: a library call must not take over the
    * process's signals.
@@ -90,6 +97,8 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
     const workers = Math.max(1, Math.min(req.workers, pending.length));
     const perWorker = threadsPerWorker(cores, workers);
     const machine = machineInfo(req.workers, workers, perWorker);
+    const executor = req.executor
+      ?? (workers === 1 ? inlineExecutor() : poolExecutor({ workers, threadsPerWorker: perWorker }));
 
     // The parent reads the data once even when workers train: a bad --dataset is then one error before any cell
     // starts (not one failure per cell), and its class counts give the baseline before any cell has a folder.
@@ -100,7 +109,7 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
       say(`data: ${ds.description}; train ${ds.prepared.train.count}, val ${ds.prepared.val.count}, ` +
         `test ${ds.prepared.test.count} examples, vocabulary ${ds.prepared.vocab.size}`);
       baseline ??= majorityClassBaseline(ds.counts.train, ds.counts.test, ds.labels);
-      if (workers > 1) forgetDatasets(); // the workers load their own copy; let this one be collected
+      if (!executor.inProcess) forgetDatasets(); // the workers load their own copy; let this one be collected
     }
     const nbsvm = await experimentNbsvm(dir, req.data, req.baseline === true, say);
 
@@ -149,7 +158,7 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
     const abort = new AbortController();
     const onSignal = (sig: NodeJS.Signals): void => {
       if (abort.signal.aborted) return;
-      progress.line(`${sig}: stopping after the current batch; run the same command again to resume`);
+      progress.line(`${sig}: ${executor.onStop}`);
       abort.abort();
     };
     if (req.handleSignals) {
@@ -175,20 +184,11 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
       name: c.name, arch: c.arch, optimizer: c.optimizer, runDir: cellDir(c.name), train: c.train, data: req.data,
     }));
     try {
-      if (jobs.length > 0 && workers === 1) {
-        for (const job of jobs) {
-          if (abort.signal.aborted) break;
-          running.add(job.name);
-          const o = await runCell(job, {
-            line: (t) => progress.line(t), epoch: (e) => progress.epoch({ name: job.name, epoch: e }), signal: abort.signal,
-          });
-          await onDone(o);
-        }
-      } else if (jobs.length > 0) {
-        say(`training ${jobs.length} cells in ${workers} worker processes, ${perWorker} BLAS thread(s) each`);
+      if (jobs.length > 0 && !abort.signal.aborted) {
+        const how = executor.describe(jobs.length);
+        if (how) say(how);
         let chain = Promise.resolve();
-        await runInWorkers(jobs, {
-          workers, threadsPerWorker: perWorker, signal: abort.signal,
+        await executor.run(jobs, {
           onLine: (t) => progress.line(t),
           onEpoch: (e) => {
             running.add(e.name);
@@ -196,7 +196,7 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
           },
           // results are rebuilt one at a time, in the order cells finish
           onDone: (o) => { chain = chain.then(() => onDone(o)); },
-        });
+        }, abort.signal);
         await chain;
       }
     } finally {

@@ -61,6 +61,12 @@ Parallel:
   --workers N trains N cells at once in child processes, each with max(1, floor(cores / N)) BLAS threads
   (or --threads). Each process reads and tokenizes the data once.
 
+More than one machine:
+  --queue redis://:PASSWORD@HOST:6379 puts the same jobs on a Redis queue (named after this experiment) instead;
+  \`rnnlab worker --queue URL\` on any machine with the data set trains them and sends epochs, checkpoints and
+  the run folders back through Redis (no shared file system). Ctrl-C here detaches: the workers keep training;
+  the same command again reattaches and collects. See README "More than one machine".
+
 Examples:
   $ rnnlab experiment --limit 2000 --epochs 1 --out runs/smoke           quick look at the whole grid
   $ rnnlab experiment --out runs/full --workers 2                        the full grid, two cells at a time
@@ -91,6 +97,7 @@ export function register(program: Command): void {
     .option('--compare <dir>', 'with --preset homework: a default-settings experiment folder (or its results.json) to compare with')
     .option('--workers <n>', 'cells trained at once, each in its own process', '1')
     .option('--no-baseline', 'skip the NBSVM uni+bigram baseline (computed once per folder, seconds on IMDB; see rnnlab baseline)')
+    .option('--queue <url>', 'train on a Redis job queue served by `rnnlab worker` processes: redis://[:password@]host:port[/db] (rediss:// for TLS)')
     .option('--force', 'reuse --out even though its settings differ: cells whose settings changed start over');
   addTrainOptions(cmd);
   // the shared flags describe `rnnlab train`; here they narrow the grid instead
@@ -162,9 +169,17 @@ export function register(program: Command): void {
       ? (results: Results) => homeworkNotes(results, compare, homeworkDeviations(settings.cells, data.load, data.prepare, archs, optimizers))
       : undefined;
 
+    // --queue: the jobs go to a Redis queue served by `rnnlab worker` processes (loaded only then: no Redis client
+    // is imported by a local run)
+    const executor = raw.queue !== undefined
+      ? (await import('../../experiment/queue/coordinator.ts')).queueExecutor({
+        url: String(raw.queue), experimentDir: out, settings, data,
+      })
+      : undefined;
+
     const summary = await runExperiment({
       out, cells, settings, data, workers, force: raw.force === true, title, notes, handleSignals: true,
-      baseline: raw.baseline !== false,
+      baseline: raw.baseline !== false, executor,
     });
 
     // ---- what happened ----

@@ -1,0 +1,177 @@
+/**
+ * The queue executor (`rnnlab experiment --queue URL`): the coordinator side of a grid trained by `rnnlab worker`
+ * processes on any machines that reach the same Redis.
+ *
+ * It puts the planned jobs on the experiment's own BullMQ queue (job id = cell name, so running the same command again
+ * finds the jobs already there and reattaches instead of adding twice), registers the experiment where workers look
+ * for work, and then follows the jobs: each worker's lines and epochs (from the job's progress), each epoch's
+ * history.jsonl and status.json (so results.json shows running cells), and, when a job completes, every file of its
+ * run folder — all through Redis, no shared file system. The files land in the experiment folder exactly where a
+ * local run would have written them, so results.json and the report are built the same way.
+ *
+ * Following is a poll of the unfinished jobs (twice a second): it needs no event stream that a Redis restart or a
+ * coordinator restart could lose, and costs a few small reads per job.
+ */
+import { Queue, type ConnectionOptions } from 'bullmq';
+import { join, resolve } from 'node:path';
+import type { DataSpec } from '../../train/config.ts';
+import { readStatus, RUN_FILES } from '../../train/run-dir.ts';
+import { writeFileAtomic } from '../../util/fs.ts';
+import type { Executor, ExecutorHooks } from '../executor.ts';
+import type { ExperimentSettings } from '../manifest.ts';
+import type { CellJob, CellOutcome } from '../protocol.ts';
+import { checkRedis, openRedis, rateLimited } from './connect.ts';
+import { dataFingerprint } from './fingerprint.ts';
+import {
+  filesKey, leaseKey, queueName, REGISTRY_KEY, type ExperimentEntry, type JobProgress, type QueueJobData,
+} from './protocol.ts';
+import { parseQueueUrl } from './url.ts';
+
+export interface QueueExecutorOptions {
+  /** the --queue URL (its password is never printed) */
+  url: string;
+  experimentDir: string;
+  settings: ExperimentSettings;
+  data: DataSpec;
+  pollMs?: number;
+  /** where warnings go (default stderr) */
+  warn?: (line: string) => void;
+}
+
+export function queueExecutor(opts: QueueExecutorOptions): Executor {
+  const target = parseQueueUrl(opts.url); // a malformed URL is an error before anything starts
+  const name = queueName(resolve(opts.experimentDir), opts.settings);
+  return {
+    inProcess: false,
+    describe: (n) => `training ${n} cells on the Redis queue ${name} at ${target.shown}; ` +
+      `start workers with: rnnlab worker --queue ${target.shown}`,
+    onStop: 'detaching from the queue; the workers keep training, and the same command again reattaches and collects',
+    run: (jobs, hooks, signal) => coordinate(opts, name, jobs, hooks, signal),
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((done) => {
+    const end = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', end);
+      done();
+    };
+    const t = setTimeout(end, ms);
+    signal?.addEventListener('abort', end, { once: true });
+  });
+}
+
+interface Followed {
+  job: CellJob;
+  lease: number;
+  lineCount: number;
+  epoch: number;
+}
+
+async function coordinate(opts: QueueExecutorOptions, name: string, jobs: CellJob[], hooks: ExecutorHooks,
+  signal?: AbortSignal): Promise<void> {
+  const warn = opts.warn ?? ((line: string) => void process.stderr.write(line + '\n'));
+  const target = await checkRedis(opts.url);
+  const fingerprint = await dataFingerprint(opts.data);
+  const redis = openRedis(target, warn);
+  const queue = new Queue(name, { connection: target.redis as ConnectionOptions });
+  queue.on('error', rateLimited(target, warn));
+  try {
+    const entry: ExperimentEntry = {
+      experiment: resolve(opts.experimentDir), data: opts.data, fingerprint, createdAt: new Date().toISOString(),
+    };
+    const old = await redis.hget(REGISTRY_KEY, name);
+    if (old) entry.createdAt = (JSON.parse(old) as ExperimentEntry).createdAt; // keep its place in the workers' order
+    await redis.hset(REGISTRY_KEY, name, JSON.stringify(entry));
+
+    let reattached = 0;
+    for (const job of jobs) {
+      const existing = await queue.getJob(job.name);
+      if (existing) {
+        // a failed job from an earlier session is retried, as a local rerun retries a failed cell
+        if ((await existing.getState()) !== 'failed') {
+          reattached++;
+          continue;
+        }
+        await existing.remove();
+        await redis.del(filesKey(name, job.name));
+      }
+      const data: QueueJobData = {
+        name: job.name, arch: job.arch, optimizer: job.optimizer, train: job.train, data: job.data, fingerprint,
+      };
+      await queue.add(job.name, data, { jobId: job.name, attempts: 1 });
+    }
+    if (reattached > 0) hooks.onLine(`reattached to ${reattached} job(s) already on the queue`);
+
+    const followed = new Map<string, Followed>(jobs.map((job) => [job.name, {
+      job, lease: 0, lineCount: 0, epoch: readStatus(job.runDir)?.epochsCompleted ?? -1,
+    }]));
+    const pull = async (f: Followed, which: 'progress' | 'all'): Promise<void> => {
+      const key = filesKey(name, f.job.name);
+      let files: [string, Buffer][];
+      if (which === 'all') {
+        files = Object.entries(await redis.hgetallBuffer(key));
+      } else {
+        const names = [RUN_FILES.history, RUN_FILES.status];
+        const got = await redis.hmgetBuffer(key, ...names);
+        files = names.map((n, i) => [n, got[i]!] as [string, Buffer]).filter(([, b]) => b !== null);
+      }
+      // status.json last: the folder counts as finished only once everything else is in place
+      files.sort(([a], [b]) => Number(a === RUN_FILES.status) - Number(b === RUN_FILES.status));
+      for (const [file, bytes] of files) {
+        if (file.includes('/') || file.startsWith('.')) continue; // only plain names, never a path out of the folder
+        writeFileAtomic(join(f.job.runDir, file), bytes);
+      }
+    };
+
+    while (followed.size > 0 && !signal?.aborted) {
+      for (const [cell, f] of followed) {
+        if (signal?.aborted) break;
+        const job = await queue.getJob(cell);
+        if (!job) {
+          hooks.onDone({ name: cell, status: 'failed', reason: `its job disappeared from the queue ${name} (removed by hand?); run the same command again to requeue it` });
+          followed.delete(cell);
+          continue;
+        }
+        const p = job.progress as JobProgress | number;
+        if (p && typeof p === 'object') {
+          if (p.lease !== f.lease) {
+            f.lease = p.lease;
+            f.lineCount = 0;
+            hooks.onLine(`[${cell}] taken by worker ${p.worker}${p.lease > 1 ? ` (attempt ${p.lease})` : ''}`);
+          }
+          const fresh = Math.min(p.lineCount - f.lineCount, p.lines.length);
+          for (const line of p.lines.slice(p.lines.length - Math.max(0, fresh))) hooks.onLine(line);
+          f.lineCount = p.lineCount;
+          if (p.epoch > f.epoch) {
+            await pull(f, 'progress');
+            for (let e = Math.max(0, f.epoch + 1); e <= p.epoch; e++) hooks.onEpoch({ name: cell, epoch: e });
+            f.epoch = p.epoch;
+          }
+        }
+        const state = await job.getState();
+        if (state === 'completed') {
+          await pull(f, 'all');
+          followed.delete(cell);
+          hooks.onDone(job.returnvalue as CellOutcome);
+        } else if (state === 'failed') {
+          followed.delete(cell);
+          hooks.onDone({ name: cell, status: 'failed', reason: `on the queue: ${job.failedReason}` });
+        }
+      }
+      if (followed.size > 0) await sleep(opts.pollMs ?? 500, signal);
+    }
+
+    if (followed.size === 0) {
+      // every job is collected into the experiment folder: the queue and its files are no longer needed
+      await redis.hdel(REGISTRY_KEY, name);
+      await queue.obliterate({ force: true });
+      const keys = jobs.flatMap((j) => [filesKey(name, j.name), leaseKey(name, j.name)]);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  } finally {
+    await queue.close();
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * What a coordinator (`rnnlab experiment --queue`) and its workers (`rnnlab worker`) keep in Redis.
+ *
+ *   BullMQ queue  rnnlab-<id>                one queue per experiment: <id> hashes the coordinator's host, the
+ *                                            experiment folder and its settings, so two experiments on one Redis
+ *                                            never share jobs and the same command run again finds its queue
+ *   hash  rnnlab:experiments                 queue name → ExperimentEntry (JSON): how workers find work and the
+ *                                            data set it needs
+ *   hash  rnnlab:<queue>:files:<job>         the job's run folder (file name → bytes), uploaded by the worker after
+ *                                            every epoch (so checkpoints travel) and once more when the job ends
+ *   key   rnnlab:<queue>:lease:<job>         the job's lease, incremented by each worker that takes the job; an upload
+ *                                            is accepted only from the worker holding the current lease, so a job
+ *                                            that BullMQ handed to a second worker (the first stalled) has one writer
+ *   job progress (BullMQ)                    JobProgress: the worker, its lease, the last epoch, the latest lines
+ *   job return value (BullMQ)                the CellOutcome
+ */
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { canonical } from '../manifest.ts';
+import type { DataSpec } from '../../train/config.ts';
+
+export const REGISTRY_KEY = 'rnnlab:experiments';
+
+export interface ExperimentEntry {
+  /** the experiment folder on the coordinator's host, for the workers' log lines */
+  experiment: string;
+  data: DataSpec;
+  /** dataFingerprint(data) on the coordinator */
+  fingerprint: string;
+  createdAt: string;
+}
+
+/** One job on the queue: a CellJob without the coordinator's local folder, plus the data set's fingerprint. */
+export interface QueueJobData {
+  name: string;
+  arch: string;
+  optimizer: string;
+  train: Record<string, unknown>;
+  data: DataSpec;
+  fingerprint: string;
+}
+
+export interface JobProgress {
+  /** host:pid of the worker holding the job */
+  worker: string;
+  lease: number;
+  /** last completed epoch whose files are uploaded (-1: none yet) */
+  epoch: number;
+  /** how many lines this lease has produced, and the latest of them */
+  lineCount: number;
+  lines: string[];
+}
+
+export function queueName(experimentDir: string, settings: unknown): string {
+  const id = createHash('sha256').update(`${hostname()}\0${experimentDir}\0${canonical(settings)}`).digest('hex');
+  return `rnnlab-${id.slice(0, 16)}`;
+}
+
+export const filesKey = (queue: string, job: string): string => `rnnlab:${queue}:files:${job}`;
+export const leaseKey = (queue: string, job: string): string => `rnnlab:${queue}:lease:${job}`;
+
+/**
+ * Replaces the job's stored files, only if `lease` is still the job's current lease (1) — else nothing (0).
+ * KEYS: lease key, files key; ARGV: lease, then file name / bytes pairs.
+ */
+export const UPLOAD_SCRIPT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[2])
+for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+return 1
+`;
+
+/** Seconds a worker's lock on a job lasts without renewal (env RNNLAB_QUEUE_LOCK_MS overrides, for tests). */
+export function lockMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.RNNLAB_QUEUE_LOCK_MS);
+  return Number.isFinite(v) && v >= 200 ? v : 30_000;
+}
