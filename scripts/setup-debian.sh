@@ -3,6 +3,7 @@
 # dependencies. Safe to run again: it installs only what is missing.
 #   - libopenblas0-pthread: the BLAS for the matrix products (without it rnnlab falls back to a slow TypeScript GEMM)
 #   - chromium: only for the test that opens report.html in a headless browser
+#   - redis-server: only for the tests of `experiment --queue` / `rnnlab worker` (they start their own private server)
 #   - nodejs/npm when no Node.js >= 20 is on PATH (Debian 13 ships 20; on Debian 12 install Node 20 from NodeSource)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo
 if [ "$(node_major)" -lt 20 ]; then need+=(nodejs npm); fi
 ldconfig -p | grep -q 'libopenblas\.so\.0' || need+=(libopenblas0-pthread)
 command -v chromium >/dev/null || need+=(chromium)
+command -v redis-server >/dev/null || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

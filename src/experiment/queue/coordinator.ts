@@ -151,13 +151,15 @@ async function coordinate(opts: QueueExecutorOptions, name: string, jobs: CellJo
           }
         }
         const state = await job.getState();
+        if (state !== 'completed' && state !== 'failed') continue;
+        // read again: the job may have finished between reading it and reading its state
+        const done = (await queue.getJob(cell)) ?? job;
+        followed.delete(cell);
         if (state === 'completed') {
           await pull(f, 'all');
-          followed.delete(cell);
-          hooks.onDone(job.returnvalue as CellOutcome);
-        } else if (state === 'failed') {
-          followed.delete(cell);
-          hooks.onDone({ name: cell, status: 'failed', reason: `on the queue: ${job.failedReason}` });
+          hooks.onDone(done.returnvalue as CellOutcome);
+        } else {
+          hooks.onDone({ name: cell, status: 'failed', reason: `on the queue: ${done.failedReason}` });
         }
       }
       if (followed.size > 0) await sleep(opts.pollMs ?? 500, signal);
