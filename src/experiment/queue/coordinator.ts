@@ -85,6 +85,12 @@ async function coordinate(opts: QueueExecutorOptions, name: string, jobs: CellJo
     if (old) entry.createdAt = (JSON.parse(old) as ExperimentEntry).createdAt; // keep its place in the workers' order
     await redis.hset(REGISTRY_KEY, name, JSON.stringify(entry));
 
+    const enqueue = async (job: CellJob): Promise<void> => {
+      const data: QueueJobData = {
+        name: job.name, arch: job.arch, optimizer: job.optimizer, train: job.train, data: job.data, fingerprint,
+      };
+      await queue.add(job.name, data, { jobId: job.name, attempts: 1 });
+    };
     let reattached = 0;
     for (const job of jobs) {
       const existing = await queue.getJob(job.name);
@@ -97,10 +103,7 @@ async function coordinate(opts: QueueExecutorOptions, name: string, jobs: CellJo
         await existing.remove();
         await redis.del(filesKey(name, job.name));
       }
-      const data: QueueJobData = {
-        name: job.name, arch: job.arch, optimizer: job.optimizer, train: job.train, data: job.data, fingerprint,
-      };
-      await queue.add(job.name, data, { jobId: job.name, attempts: 1 });
+      await enqueue(job);
     }
     if (reattached > 0) hooks.onLine(`reattached to ${reattached} job(s) already on the queue`);
 
@@ -130,8 +133,11 @@ async function coordinate(opts: QueueExecutorOptions, name: string, jobs: CellJo
         if (signal?.aborted) break;
         const job = await queue.getJob(cell);
         if (!job) {
-          hooks.onDone({ name: cell, status: 'failed', reason: `its job disappeared from the queue ${name} (removed by hand?); run the same command again to requeue it` });
-          followed.delete(cell);
+          // Redis lost it (restarted without persistence, or flushed): put it back; it restarts from its first epoch
+          hooks.onLine(`[${cell}] its job was gone from Redis (restarted without persistence?); queued again`);
+          await redis.hset(REGISTRY_KEY, name, JSON.stringify(entry));
+          await enqueue(f.job);
+          f.lease = 0;
           continue;
         }
         const p = job.progress as JobProgress | number;
@@ -157,6 +163,8 @@ async function coordinate(opts: QueueExecutorOptions, name: string, jobs: CellJo
         followed.delete(cell);
         if (state === 'completed') {
           await pull(f, 'all');
+          // the files are in the experiment folder now: free Redis's copy (a model and checkpoint are tens of MB)
+          await redis.del(filesKey(name, cell));
           hooks.onDone(done.returnvalue as CellOutcome);
         } else {
           hooks.onDone({ name: cell, status: 'failed', reason: `on the queue: ${done.failedReason}` });
