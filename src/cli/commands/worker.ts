@@ -59,7 +59,7 @@ export function register(program: Command): void {
     const { runQueueWorker } = await import('../../experiment/queue/worker.ts');
     const stop = new AbortController();
     const onSignal = (sig: NodeJS.Signals): void => {
-      if (!stop.signal.aborted) process.stdout.write(`${sig}: handing the current job back after its last completed epoch\n`);
+      if (!stop.signal.aborted) process.stdout.write(`${sig}: stopping; a job in progress goes back to the queue after its last completed epoch\n`);
       stop.abort();
     };
     process.on('SIGINT', onSignal);

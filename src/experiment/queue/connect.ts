@@ -13,6 +13,10 @@ export function whyNot(e: unknown, target: QueueTarget): string {
   if (/WRONGPASS|NOAUTH|invalid password|invalid username-password|AUTH.*without any password/i.test(msg)) {
     return `Redis at ${target.shown} refused the credentials (${msg.slice(0, 120)}); check the user and password in --queue`;
   }
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/i.test(`${err?.code ?? ''} ${msg}`)) {
+    return `Redis at ${target.shown} presented a TLS certificate this machine does not trust or that does not fit the ` +
+      `host (${err?.code ?? msg.slice(0, 80)}); for a private CA set NODE_EXTRA_CA_CERTS=/path/to/ca.pem`;
+  }
   const code = err?.code ?? (/(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET)/.exec(msg)?.[1]);
   if (code) {
     return `cannot reach Redis at ${target.shown} (${code}); is redis-server running there, and the port open to this machine?`;
