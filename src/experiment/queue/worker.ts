@@ -16,7 +16,7 @@
  * back on the queue after the lock expires (30 s; env RNNLAB_QUEUE_LOCK_MS) and it continues from the last upload.
  * SIGINT / SIGTERM stop the job at the next batch, upload the last completed epoch and hand the job back at once.
  */
-import { Queue, Worker, WaitingError, type ConnectionOptions, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, WaitingError, type ConnectionOptions, type Job } from 'bullmq';
 import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,6 +158,12 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
   async function processJob(queue: string, job: Job, token: string | undefined,
     dataset: (spec: DataSpec) => Promise<PreparedDataset>): Promise<CellOutcome> {
     const d = job.data as QueueJobData;
+    const mine = await fingerprintOf(d.data);
+    if (mine !== d.fingerprint) {
+      // the experiment's data changed under the same queue (or the job was queued by hand): never train on other data
+      throw new UnrecoverableError(`worker ${me} refused: its copy of the data set has fingerprint ${mine.slice(0, 12)}…, ` +
+        `the job needs ${d.fingerprint.slice(0, 12)}…`);
+    }
     const lease = await redis.incr(leaseKey(queue, d.name));
     const dir = join(scratch, queue, d.name);
     rmSync(dir, { recursive: true, force: true });
