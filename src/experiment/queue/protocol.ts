@@ -60,12 +60,11 @@ export const filesKey = (queue: string, job: string): string => `rnnlab:${queue}
 export const leaseKey = (queue: string, job: string): string => `rnnlab:${queue}:lease:${job}`;
 
 /**
- * Replaces the job's stored files, only if `lease` is still the job's current lease (1) — else nothing (0).
- * KEYS: lease key, files key; ARGV: lease, then file name / bytes pairs.
+ * Stores (changed) files of the job's run folder, only if `lease` is still the job's current lease (1) — else
+ * nothing (0). KEYS: lease key, files key; ARGV: lease, then file name / bytes pairs.
  */
 export const UPLOAD_SCRIPT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[2])
 for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 return 1
 `;

@@ -62,11 +62,21 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** The run folder's files (not the trainer's temporary ones), read at once: a consistent snapshot between epochs. */
-function snapshot(dir: string): (string | Buffer)[] {
-  const args: (string | Buffer)[] = [];
-  for (const f of readdirSync(dir)) if (!f.startsWith('.')) args.push(f, readFileSync(join(dir, f)));
-  return args;
+/**
+ * The run folder's files that differ from `sent` (what the uploads queued so far carry), read at once: a consistent snapshot
+ * between epochs. The checkpoint changes every epoch; the model only when the epoch is the best so far; the
+ * vocabulary and config never, so they travel once.
+ */
+function changedFiles(dir: string, sent: Map<string, Buffer>): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const f of readdirSync(dir)) {
+    if (f.startsWith('.')) continue; // the trainer's temporary files
+    const bytes = readFileSync(join(dir, f));
+    if (!sent.get(f)?.equals(bytes)) out.set(f, bytes);
+  }
+  // recorded now, not when the upload completes: uploads go out in order, so the next snapshot is compared with this one
+  for (const [f, b] of out) sent.set(f, b);
+  return out;
 }
 
 export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
@@ -169,8 +179,11 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const stored = await redis.hgetallBuffer(filesKey(queue, d.name));
+    const sent = new Map<string, Buffer>();
     for (const [file, bytes] of Object.entries(stored)) {
-      if (!file.includes('/') && !file.startsWith('.')) writeFileSync(join(dir, file), bytes);
+      if (file.includes('/') || file.startsWith('.')) continue;
+      writeFileSync(join(dir, file), bytes);
+      sent.set(file, bytes);
     }
 
     const lines: string[] = [];
@@ -183,8 +196,9 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
     const onStop = (): void => stop.abort();
     opts.signal.addEventListener('abort', onStop, { once: true });
     let leaseLost = false;
-    const upload = async (files: (string | Buffer)[]): Promise<void> => {
-      const ok = await redis.eval(UPLOAD_SCRIPT, 2, leaseKey(queue, d.name), filesKey(queue, d.name), String(lease), ...files);
+    const upload = async (files: Map<string, Buffer>): Promise<void> => {
+      const args = [...files].flat();
+      const ok = await redis.eval(UPLOAD_SCRIPT, 2, leaseKey(queue, d.name), filesKey(queue, d.name), String(lease), ...args);
       if (ok !== 1 && !leaseLost) {
         leaseLost = true;
         stop.abort();
@@ -204,7 +218,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
             opts.log(text);
           },
           epoch: (e) => {
-            const files = snapshot(dir); // now, before the trainer writes the next epoch's files
+            const files = changedFiles(dir, sent); // now, before the trainer writes the next epoch's files
             chain = chain.then(async () => {
               await upload(files);
               if (leaseLost) return;
@@ -223,7 +237,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
       );
       await chain;
       if (leaseLost) throw new Error(`job ${d.name}: another worker took it over (this worker stalled)`);
-      await upload(snapshot(dir));
+      await upload(changedFiles(dir, sent));
       if (leaseLost) throw new Error(`job ${d.name}: another worker took it over (this worker stalled)`);
       if (outcome.status === 'interrupted') {
         // stopped by SIGINT / SIGTERM: the last completed epoch is uploaded; hand the job back for another worker
