@@ -39,7 +39,7 @@ export function inlineExecutor(): Executor {
   return {
     inProcess: true,
     describe: () => '',
-    onStop: 'stopping after the current batch; run the same command again to resume',
+    onStop: 'running cells stop after their current batch; run the same command again to resume',
     async run(jobs, hooks, signal) {
       for (const job of jobs) {
         if (signal?.aborted) break;
@@ -58,7 +58,7 @@ export function poolExecutor(opts: { workers: number; threadsPerWorker: number; 
     inProcess: false,
     describe: (n) => `training ${n} cells in ${Math.min(opts.workers, n)} worker processes, ` +
       `${opts.threadsPerWorker} BLAS thread(s) each`,
-    onStop: 'stopping after the current batch; run the same command again to resume',
+    onStop: 'running cells stop after their current batch; run the same command again to resume',
     run: (jobs, hooks, signal) => runInWorkers(jobs, { ...opts, ...hooks, signal }),
   };
 }

@@ -45,7 +45,7 @@ export function queueExecutor(opts: QueueExecutorOptions): Executor {
     inProcess: false,
     describe: (n) => `training ${n} cells on the Redis queue ${name} at ${target.shown}; ` +
       `start workers with: rnnlab worker --queue ${target.shown}`,
-    onStop: 'detaching from the queue; the workers keep training, and the same command again reattaches and collects',
+    onStop: 'detaching from the queue; the workers keep training, and the same command run again reattaches and collects',
     run: (jobs, hooks, signal) => coordinate(opts, name, jobs, hooks, signal),
   };
 }
