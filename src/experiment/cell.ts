@@ -38,15 +38,15 @@ export interface CellHooks {
   /** an epoch finished (0 = the evaluation before training) */
   epoch(epoch: number): void;
   signal?: AbortSignal;
-  /** the data set, when the caller loads it (a queue worker: its local copy of the job's data) */
-  dataset?: Promise<PreparedDataset>;
 }
 
 
 /** Trains (or resumes, or looks up) one cell; never throws: a failure is an outcome with a reason. */
 export async function runCell(job: CellJob, hooks: CellHooks): Promise<CellOutcome> {
   try {
-    const dataset = await (hooks.dataset ?? datasetFor(job.data));
+    const dataset = job.localData
+      ? { ...await datasetFor(job.localData), spec: job.data } // same contents (fingerprint), recorded as the job's
+      : await datasetFor(job.data);
     const outcome = await trainRun(
       { dir: job.runDir, train: parseTrainOptions(job.train), data: job.data },
       {

@@ -22,6 +22,11 @@ export interface CellJob {
   train: Record<string, unknown>;
   /** the data spec shared by every cell (src/train/config.ts DataSpec, plain JSON) */
   data: DataSpec;
+  /**
+   * where this process finds that data, when not at `data`'s paths (a queue worker's own copy, checked to have the
+   * same fingerprint); the run still records `data`
+   */
+  localData?: DataSpec;
 }
 
 /** 'interrupted': stopped by Ctrl-C / SIGTERM; its folder resumes on the next run. */

@@ -55,7 +55,8 @@ export function register(program: Command): void {
       return;
     }
 
-    if (raw.threads !== undefined) (await import('../../nn/blas.ts')).setBlasThreads(threads);
+    // read by the training process this worker starts (src/experiment/queue/trainer-child.ts)
+    if (raw.threads !== undefined) process.env.RNNLAB_BLAS_THREADS = String(threads);
     const { runQueueWorker } = await import('../../experiment/queue/worker.ts');
     const stop = new AbortController();
     const onSignal = (sig: NodeJS.Signals): void => {

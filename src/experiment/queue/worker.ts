@@ -23,10 +23,9 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { DataSpec } from '../../train/config.ts';
 import { canonical } from '../manifest.ts';
-import { readStatus } from '../../train/run-dir.ts';
-import type { PreparedDataset } from '../../train/run.ts';
+import { readStatus, RUN_FILES } from '../../train/run-dir.ts';
 import { UserError } from '../../util/errors.ts';
-import { datasetFor, runCell } from '../cell.ts';
+import { TrainerChild } from './trainer-child.ts';
 import type { CellOutcome } from '../protocol.ts';
 import { checkRedis, openRedis, rateLimited } from './connect.ts';
 import { dataFingerprint } from './fingerprint.ts';
@@ -69,7 +68,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 function changedFiles(dir: string, sent: Map<string, Buffer>): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
-  for (const f of readdirSync(dir)) {
+  // The training process may be writing the next epoch meanwhile (each file is renamed into place, so each read is
+  // whole). The checkpoint is read first, so every other file is from its epoch or a later one — which a resume from
+  // that checkpoint rewrites identically (training is deterministic) — and the snapshot resumes correctly.
+  const files = readdirSync(dir).sort((a, b) => Number(b === RUN_FILES.checkpoint) - Number(a === RUN_FILES.checkpoint));
+  for (const f of files) {
     if (f.startsWith('.')) continue; // the trainer's temporary files
     const bytes = readFileSync(join(dir, f));
     if (!sent.get(f)?.equals(bytes)) out.set(f, bytes);
@@ -87,6 +90,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
   const scratch = join(tmpdir(), `rnnlab-worker-${process.pid}`);
   const queues = new Map<string, Queue>();
   const fingerprints = new Map<string, Promise<string>>();
+  const trainer = new TrainerChild();
 
   /** The job's data spec with this machine's paths. */
   const localSpec = (spec: DataSpec): DataSpec => ({
@@ -134,6 +138,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
       if (!served) await sleep(opts.pollMs ?? 1000, opts.signal);
     }
   } finally {
+    trainer.close();
     await Promise.all([...queues.values()].map((q) => q.close()));
     redis.disconnect();
     rmSync(scratch, { recursive: true, force: true });
@@ -148,9 +153,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
         '(other file contents or split settings); give this worker the same data with --dataset PATH');
     }
     opts.log(`serving experiment ${entry.experiment} (queue ${name})`);
-    const dataset = (spec: DataSpec): Promise<PreparedDataset> =>
-      datasetFor(localSpec(spec)).then((ds) => ({ ...ds, spec }));
-    const worker = new Worker(name, (job, token) => processJob(name, job, token, dataset), {
+    const worker = new Worker(name, (job, token) => processJob(name, job, token), {
       connection: target.redis as ConnectionOptions, concurrency: 1,
       lockDuration: lockMs(env), stalledInterval: lockMs(env), maxStalledCount: 10,
     });
@@ -165,8 +168,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
     }
   }
 
-  async function processJob(queue: string, job: Job, token: string | undefined,
-    dataset: (spec: DataSpec) => Promise<PreparedDataset>): Promise<CellOutcome> {
+  async function processJob(queue: string, job: Job, token: string | undefined): Promise<CellOutcome> {
     const d = job.data as QueueJobData;
     const mine = await fingerprintOf(d.data);
     if (mine !== d.fingerprint) {
@@ -192,8 +194,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
     const report = (): Promise<void> => job.updateProgress({
       worker: me, lease, epoch, lineCount, lines: lines.slice(-50),
     } satisfies JobProgress);
-    const stop = new AbortController();
-    const onStop = (): void => stop.abort();
+    const onStop = (): void => trainer.abort();
     opts.signal.addEventListener('abort', onStop, { once: true });
     let leaseLost = false;
     const upload = async (files: Map<string, Buffer>): Promise<void> => {
@@ -201,15 +202,18 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
       const ok = await redis.eval(UPLOAD_SCRIPT, 2, leaseKey(queue, d.name), filesKey(queue, d.name), String(lease), ...args);
       if (ok !== 1 && !leaseLost) {
         leaseLost = true;
-        stop.abort();
+        trainer.kill();
         opts.log(`[${d.name}] another worker holds this job now (this one stalled); stopping it here`);
       }
     };
     const hold = env.RNNLAB_TEST_HOLD_FILE;
     let chain: Promise<void> = report();
     try {
-      const outcome = await runCell(
-        { name: d.name, arch: d.arch, optimizer: d.optimizer, runDir: dir, train: d.train, data: d.data },
+      const outcome = await trainer.run(
+        {
+          name: d.name, arch: d.arch, optimizer: d.optimizer, runDir: dir, train: d.train, data: d.data,
+          localData: localSpec(d.data),
+        },
         {
           line: (text) => {
             lines.push(text);
@@ -218,7 +222,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
             opts.log(text);
           },
           epoch: (e) => {
-            const files = changedFiles(dir, sent); // now, before the trainer writes the next epoch's files
+            const files = changedFiles(dir, sent); // now: the trainer may already be writing the next epoch's files
             chain = chain.then(async () => {
               await upload(files);
               if (leaseLost) return;
@@ -231,8 +235,6 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
               }
             });
           },
-          signal: stop.signal,
-          dataset: dataset(d.data),
         },
       );
       await chain;
