@@ -7,14 +7,17 @@
  * exit 2) when it does not.
  *
  * One job: the worker takes a new lease on it (INCR), fetches whatever run folder earlier attempts uploaded (a
- * worker killed mid-job left its last completed epoch there, checkpoint included), trains it with trainRun in a
- * scratch folder — which resumes from that checkpoint, so the result is the one an uninterrupted run gives — and after
- * every epoch uploads the folder again, guarded by the lease: once BullMQ has handed the job to another worker (this
+ * worker killed mid-job left its last completed epoch there, checkpoint included), trains it in a scratch folder in
+ * its training process (trainer-child.ts; trainRun resumes from that checkpoint, so the result is the one an
+ * uninterrupted run gives) and after every epoch uploads the files that changed, guarded by the lease: once BullMQ has handed the job to another worker (this
  * one stalled), this one's uploads are refused and it stops. The job's return value is its CellOutcome.
  *
  * Faults: a worker killed with SIGKILL stops renewing its BullMQ lock; another worker's stalled-job check puts the job
  * back on the queue after the lock expires (30 s; env RNNLAB_QUEUE_LOCK_MS) and it continues from the last upload.
  * SIGINT / SIGTERM stop the job at the next batch, upload the last completed epoch and hand the job back at once.
+ *
+ * RNNLAB_TEST_HOLD_FILE (tests only): the first worker to create that file holds its job after uploading epoch 1,
+ * alive and keeping its lock, so a test can kill it mid-job on an event instead of a timer.
  */
 import { Queue, UnrecoverableError, Worker, WaitingError, type ConnectionOptions, type Job } from 'bullmq';
 import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
