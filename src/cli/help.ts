@@ -18,6 +18,9 @@ Environment:
   RNNLAB_DOWNLOAD_RETRIES=N, RNNLAB_DOWNLOAD_RETRY_MS=MS   retries of a failed download (default: 3, 2000 ms)
   XDG_CACHE_HOME=DIR           the cache folder's parent (default: ~/.cache; the archive goes to DIR/rnnlab)
   RNNLAB_BIN_DIST=1            in a git checkout, run the compiled dist/ instead of src/ through tsx
+  RNNLAB_QUEUE=URL             rnnlab worker's --queue (keeps the Redis password off the command line)
+  RNNLAB_QUEUE_LOCK_MS=MS      a queue worker's lock on its job, renewed while alive (default: 30000)
+  RNNLAB_TEST_HOLD_FILE=PATH   tests only: the first queue worker to create PATH holds its job after epoch 1
 `;
 
 export const TOP_EXAMPLES = `

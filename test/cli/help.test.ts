@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { REPO, rnnlab } from './helpers.ts';
 
 const COMMANDS = ['experiment', 'train', 'evaluate', 'predict', 'data', 'baseline', 'report', 'compare', 'bench',
-  'bench-suite', 'info'];
+  'bench-suite', 'info', 'worker'];
 
 test('every command (and the top level) has examples, shows defaults as "(default: x)" and marks required options', () => {
   for (const args of [[], ...COMMANDS.map((c) => [c])]) {

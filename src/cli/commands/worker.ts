@@ -21,8 +21,8 @@ to the queue for another worker. A worker killed outright (kill -9, power cut) l
 after its lock expires (30 s) another worker continues the job from its last uploaded epoch.
 
 Examples:
-  $ RNNLAB_QUEUE=redis://:PASSWORD@10.0.0.5:6379 rnnlab worker
-  $ rnnlab worker --queue rediss://:PASSWORD@redis.lab.example:6380 --concurrency 2 --dataset ~/data/imdb.tar.gz
+  $ rnnlab worker --queue redis://:PASSWORD@10.0.0.5:6379
+  $ RNNLAB_QUEUE=rediss://:PASSWORD@redis.lab.example:6380 rnnlab worker --concurrency 2 --dataset ~/data/imdb.tar.gz
 `;
 
 function positiveInt(raw: unknown, flag: string): number {

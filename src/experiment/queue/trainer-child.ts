@@ -9,8 +9,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CellJob, CellOutcome, WorkerMessage } from '../protocol.ts';
 
-const CELL_WORKER = fileURLToPath(new URL('../cell-worker.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
+// From the sources (tsx) the child runs cell-worker.ts; compiled (dist/) cell-worker.js, without tsx (as pool.ts).
+const CELL_WORKER = fileURLToPath(new URL(
+  import.meta.url.endsWith('.ts') ? '../cell-worker.ts' : '../cell-worker.js', import.meta.url));
+const EXEC_ARGV = CELL_WORKER.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
 
 export interface ChildHooks {
   line(text: string): void;
@@ -26,7 +28,7 @@ export class TrainerChild {
 
   private start(): Promise<void> {
     const child = fork(CELL_WORKER, [], {
-      execArgv: ['--import', TSX_LOADER],
+      execArgv: EXEC_ARGV,
       // stdout carries nothing (lines come over IPC); stderr passes warnings and internal errors through
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
