@@ -30,6 +30,8 @@ interface Point {
   optimizer: string;
   lr: string;
   series: string;
+  /** one line per run: the run folder (several seeds of a cell share the series label) */
+  run: string;
   status: string;
   epoch: number;
   loss: number | null;
@@ -43,6 +45,7 @@ function points(runs: Run[]): Point[] {
       optimizer: optimizerLabel(run.optimizer),
       lr: formatLr(run.lr),
       series: runLabel(run),
+      run: run.dir ?? runLabel(run),
       status: run.status,
       epoch: h.epoch,
       loss: h.testLoss,
@@ -128,7 +131,7 @@ function facetSpec(results: Results, metric: 'loss' | 'accuracy'): TopLevelSpec 
       x: EPOCH_X,
       y,
       color: archColor(runs),
-      detail: { field: 'series', type: 'nominal' },
+      detail: { field: 'run', type: 'nominal' },
       tooltip: TOOLTIP,
       ...(hasSeveralLrs(runs) ? {
         strokeDash: {

@@ -17,6 +17,8 @@ import { archLabel, bestPerArch, epochsTrained, formatLr, optimizerLabel, runLab
 import {
   BEST_RULE, RUN_COLUMNS, baselineText, runRow, settingText, sortedRuns, statusCounts,
 } from './summary.ts';
+import { studyHtml } from './ranking.ts';
+import { STUDY_CHART_TITLES, studyCharts } from './search-chart.ts';
 
 /** Escapes text for HTML element content and double- or single-quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -180,6 +182,7 @@ export function reportHtml(results: Results, charts: Record<ChartName, VegaSpec>
 ${runsTable(results)}
 <h2>Best runs</h2>
 ${bestSection(results)}
+${studyHtml(results, studyCharts(results), STUDY_CHART_TITLES)}
 <h2>Baseline</h2>
 <p id="baseline">${escapeHtml(baselineText(results))}</p>
 ${nbsvmText(results) ? `<p id="baseline-nbsvm">${escapeHtml(nbsvmText(results)!)}</p>` : ''}

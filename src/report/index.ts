@@ -10,6 +10,7 @@ import { CHART_NAMES, compiledCharts } from './charts.ts';
 import { renderSvg, svgToPng } from './render.ts';
 import { summaryMarkdown } from './summary.ts';
 import { reportHtml } from './html.ts';
+import { studyCharts } from './search-chart.ts';
 
 export type { Results, Run, EpochRecord, RunStatus } from './results.ts';
 export { parseResults, readResults, resultsSchema, majorityAccuracy } from './results.ts';
@@ -31,6 +32,12 @@ export async function writeReport(dir: string, results: Results): Promise<string
   const charts = compiledCharts(results);
   for (const name of CHART_NAMES) {
     const svg = await renderSvg(charts[name]);
+    write(`${name}.svg`, svg);
+    write(`${name}.png`, svgToPng(svg));
+  }
+  // the fair comparison's charts (search.svg/png, seeds.svg/png), when results.json has its "cells"
+  for (const [name, spec] of Object.entries(studyCharts(results))) {
+    const svg = await renderSvg(spec);
     write(`${name}.svg`, svg);
     write(`${name}.png`, svgToPng(svg));
   }

@@ -10,6 +10,7 @@ import {
   archLabel, archOrder, bestPerArch, bestRecord, epochsTrained, formatLr, optimizerLabel, optimizerOrder, runLabel,
   selectBest,
 } from './select.ts';
+import { studyMarkdown } from './ranking.ts';
 
 export interface Cell {
   text: string;
@@ -129,6 +130,8 @@ export function summaryMarkdown(results: Results): string {
   } else {
     out.push('No run finished, so there is no best run yet.', '');
   }
+
+  out.push(...studyMarkdown(results));
 
   out.push('## Baseline', '', baselineText(results), '');
   const nbsvm = nbsvmText(results);

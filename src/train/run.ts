@@ -96,6 +96,11 @@ export interface RunHooks {
   /** Also compute the NBSVM baseline (seconds on IMDB) for the log and metrics.json (default false; `rnnlab
    *  train` turns it on). With `dataset`, its precomputed `nbsvm` is used. */
   baseline?: boolean;
+  /**
+   * false: a selection-only run (a learning-rate search trial): the test split is never read, neither per epoch nor
+   * at the end (no metrics.json); the run is scored on validation only. Default true.
+   */
+  evaluateTest?: boolean;
 }
 
 export interface RunOutcome {
@@ -151,6 +156,11 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
       const hint = diff.startsWith('train.schedule.options.stepSize') ? ` (to extend it, pass --step-size ${saved.train.schedule.options.stepSize})` : '';
       throw new UserError(`output folder ${dir} holds a different run (${diff})${hint}; choose another --out, or delete the folder`);
     }
+    if ((saved.testHeldBack === true) !== !evaluateTestOf(hooks)) {
+      const kind = saved.testHeldBack ? 'selection-only run (test held back)' : 'run that evaluates the test split';
+      throw new UserError(`output folder ${dir} holds a ${kind}; the other kind cannot continue it; choose another ` +
+        '--out, or delete the folder');
+    }
     if (hooks.resume === false) {
       throw new UserError(`output folder ${dir} already holds this run; pass --resume to continue it, or choose another --out`);
     }
@@ -172,6 +182,9 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
   if (canonical(ds.spec) !== canonical(req.data)) throw new Error('trainRun: hooks.dataset was prepared from a different data spec');
   for (const w of ds.warnings) log(`warning: ${w}`);
   const numClasses = ds.labels.length;
+  const evaluateTest = evaluateTestOf(hooks);
+  // sizes from the class counts taken at load time, so a selection-only run never touches the test split itself
+  const testCount = ds.counts.test.reduce((a, b) => a + b, 0);
   const hasVal = ds.prepared.val.count > 0;
   if (!hasVal && train.patience !== null) throw new UserError('--patience needs a validation split; set --val-split > 0 or drop --patience');
   if (!hasVal && train.schedule.kind === 'plateau') throw new UserError('--schedule plateau needs a validation split; set --val-split > 0 or pick another schedule');
@@ -193,7 +206,8 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
 
   if (!resumeFrom) {
     const p = ds.prepared;
-    log(`data set "${ds.name}": ${p.train.count} train / ${p.val.count} val / ${p.test.count} test examples, ` +
+    log(`data set "${ds.name}": ${p.train.count} train / ${p.val.count} val / ${testCount} test examples` +
+      `${evaluateTest ? '' : ' (test held back: scored on validation only)'}, ` +
       `${numClasses} classes (${ds.labels.join(', ')}), vocabulary ${p.vocab.size}, max-len ${p.train.maxLen}`);
     log(`model: ${train.arch}${train.bidirectional ? ' (bidirectional)' : ''}, ${train.layers} layer(s) × ${train.hidden} hidden, ` +
       `embed ${train.embed}, ${model.numParams.toLocaleString('en-US')} parameters; ${train.optimizer} lr ${train.optimizerOptions.lr}`);
@@ -208,7 +222,7 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
     model: mc, train,
     data: {
       spec: req.data, name: ds.name, description: ds.description,
-      sizes: { train: ds.prepared.train.count, val: ds.prepared.val.count, test: ds.prepared.test.count },
+      sizes: { train: ds.prepared.train.count, val: ds.prepared.val.count, test: testCount },
       classCounts: ds.counts,
     },
     labels: ds.labels, tokenizer: 'basic_english', vocabSize: ds.prepared.vocab.size,
@@ -216,6 +230,7 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
     blas: { backend: blas.backend, threads: blas.threads },
     ...(classWeights ? { classWeights } : {}),
     ...(embeddings ? { embeddings } : {}),
+    ...(evaluateTest ? {} : { testHeldBack: true as const }),
   };
 
   let state = freshState();
@@ -247,6 +262,7 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
       dir, model, optimizer, scheduler, rng, data: ds.prepared, numClasses, train, log,
       bar: new EpochBar(hooks.progress ?? Boolean(process.stderr.isTTY)), onEpoch: hooks.onEpoch, signal: hooks.signal,
       classWeights, trainable,
+      evaluateTest,
     }, state);
   } catch (e) {
     const reason = oneLine(e);
@@ -265,7 +281,7 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
   // ---- final test metrics, from the best epoch's weights ----
   const t0 = performance.now();
   let metrics: RunMetrics | null = null;
-  if (state.bestEpoch !== null) {
+  if (state.bestEpoch !== null && evaluateTest) {
     loadWeightsInto(model, loadSafetensors(runFile(dir, 'model')), runFile(dir, 'model'));
     const test = evaluateSplit(model, ds.prepared.test, numClasses, { collect: true });
     if (Number.isFinite(test.loss)) {
@@ -294,6 +310,8 @@ export async function trainRun(req: RunRequest, hooks: RunHooks = {}): Promise<R
   }
   return { ...common, seconds, status: end.status, reason, metrics };
 }
+
+const evaluateTestOf = (hooks: RunHooks): boolean => hooks.evaluateTest !== false;
 
 function oneLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
