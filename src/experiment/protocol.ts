@@ -22,6 +22,11 @@ export interface CellJob {
   train: Record<string, unknown>;
   /** the data spec shared by every cell (src/train/config.ts DataSpec, plain JSON) */
   data: DataSpec;
+  /**
+   * false: a learning-rate search trial, scored on validation only; the worker hands the trainer a data set whose
+   * test split cannot be read. Absent: true.
+   */
+  evaluateTest?: boolean;
 }
 
 /** 'interrupted': stopped by Ctrl-C / SIGTERM; its folder resumes on the next run. */
