@@ -25,7 +25,7 @@ test('stopped mid-search and mid-seeds, resumed twice: the same results as an un
   const first = await runTinyStudy({ ...base, out, stopWhen: (e) => e.name.startsWith('search/') && e.epoch === 2 });
   assert.equal(first.interrupted, true);
   const halfDone = readdirSync(join(out, 'search')).flatMap((c) => readdirSync(join(out, 'search', c))
-    .map((t) => join(out, 'search', c, t))).filter((f) => readJson(join(f, 'status.json')).status === 'running');
+    .map((t) => join(out, 'search', c, t))).filter((f) => readJson(join(f, 'status.json')).status === 'interrupted');
   assert.equal(halfDone.length, 1, 'one search trial was stopped half-way');
   // 2) inside the seeds: the second seed of a cell is stopped after its first epoch
   const second = await runTinyStudy({ ...base, out, stopWhen: (e) => /-seed43$/.test(e.name) && e.epoch === 1 });
