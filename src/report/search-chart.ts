@@ -12,24 +12,12 @@ import type { Spec as VegaSpec } from 'vega';
 import type { Results } from './results.ts';
 import { majorityAccuracy } from './results.ts';
 import type { CellResult } from './study-schema.ts';
-import { FONT_FAMILY } from './charts.ts';
+import { CONFIG, PALETTE, SCHEMA } from './chart-kit.ts';
 import { archLabel, formatLr, optimizerLabel } from './select.ts';
 import { formatPercent } from './format.ts';
 
-const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2'];
 const ARCHS = ['rnn', 'gru', 'lstm'];
 const OPTIMIZERS = ['sgd', 'nag', 'adadelta', 'adam', 'adamw', 'rmsprop'];
-
-const CONFIG = {
-  font: FONT_FAMILY,
-  background: 'white',
-  padding: 12,
-  title: { fontSize: 16, subtitleFontSize: 12, subtitleColor: '#444', anchor: 'start' as const, offset: 12 },
-  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#e6e6e6' },
-  header: { labelFontSize: 13, labelFontWeight: 'bold' as const },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
-  view: { stroke: '#bbb' },
-};
 
 export type StudyChartName = 'search' | 'seeds' | 'seed-curves';
 
@@ -71,7 +59,7 @@ function searchSpec(results: Results, cells: CellResult[]): TopLevelSpec {
     scale: { zero: false } };
   const color = archColor(cells);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: SCHEMA,
     title: { text: 'Learning-rate search: validation accuracy per rate', subtitle },
     data: { values: points },
     facet: { column: { field: 'optimizer', type: 'nominal', title: null,
@@ -104,7 +92,7 @@ function seedsSpec(results: Results, cells: CellResult[]): TopLevelSpec {
   const yEnc = { field: 'cell', type: 'nominal', title: null, sort: order };
   const xEnc = { field: 'accuracy', type: 'quantitative', title: 'Test accuracy', axis: { format: '.0%' }, scale: { zero: false } };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: SCHEMA,
     title: { text: 'Test accuracy over seeds, per cell', subtitle: [
       `Points: one final run each (n = ${n.join('/')} per cell); bar: the cell's mean.`,
       n.every((k) => k < 2) ? 'One seed per cell: differences smaller than the spread between seeds are not evidence.'
@@ -140,7 +128,7 @@ function curvesSpec(results: Results, cells: CellResult[]): TopLevelSpec {
   const x = { field: 'epoch', type: 'quantitative', title: 'Epoch', axis: { tickMinStep: 1, format: 'd' } };
   const color = archColor(cells);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: SCHEMA,
     title: { text: 'Test accuracy per epoch: mean over seeds', subtitle: [
       'Line: the mean of a cell\'s final runs; band: ± one standard deviation between seeds.'] },
     data: { values: points },
