@@ -32,6 +32,19 @@ export function forgetDatasets(): void {
   datasets.clear();
 }
 
+/**
+ * The data set with its test split replaced by a guard that throws on any access: what a search trial trains on, so
+ * that reading the test split while choosing a learning rate is a loud bug, not a silent leak.
+ */
+export function withoutTestSplit(ds: PreparedDataset): PreparedDataset {
+  const test = new Proxy({}, {
+    get(_t, key) {
+      throw new Error(`internal error: the test split was read (.${String(key)}) during a learning-rate search trial`);
+    },
+  }) as PreparedDataset['prepared']['test'];
+  return { ...ds, prepared: { ...ds.prepared, test } };
+}
+
 export interface CellHooks {
   /** a stdout line, already prefixed "[cell] " */
   line(text: string): void;
@@ -44,9 +57,11 @@ export interface CellHooks {
 /** Trains (or resumes, or looks up) one cell; never throws: a failure is an outcome with a reason. */
 export async function runCell(job: CellJob, hooks: CellHooks): Promise<CellOutcome> {
   try {
-    const dataset = job.localData
+    const loaded = job.localData
       ? { ...await datasetFor(job.localData), spec: job.data } // same contents (fingerprint), recorded as the job's
       : await datasetFor(job.data);
+    const heldBack = job.evaluateTest === false;
+    const dataset = heldBack ? withoutTestSplit(loaded) : loaded;
     const outcome = await trainRun(
       { dir: job.runDir, train: parseTrainOptions(job.train), data: job.data },
       {
@@ -58,6 +73,7 @@ export async function runCell(job: CellJob, hooks: CellHooks): Promise<CellOutco
         },
         onEpoch: (record) => hooks.epoch(record.epoch),
         signal: hooks.signal,
+        evaluateTest: !heldBack,
       },
     );
     const out: CellOutcome = { name: job.name, status: outcome.status };

@@ -71,7 +71,8 @@ function toEpochRecord(h: ReturnType<typeof readHistory>[number]): EpochRecord {
     // experiments always have a validation split (checked up front), so valAccuracy is a number
     valAccuracy: h.valAccuracy ?? 0,
     testLoss: finiteOrNull(h.testLoss),
-    testAccuracy: h.testAccuracy,
+    // final runs always evaluate the test split; NaN (rejected by the schema) would flag a search trial here
+    testAccuracy: h.testAccuracy ?? NaN,
     seconds: h.seconds,
     lr: h.lr,
     tokensPerSecond: h.tokensPerSecond,

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { UserError } from '../util/errors.ts';
 import { writeJsonAtomic } from '../util/fs.ts';
 import { VERSION } from '../version.ts';
+import type { StudySettings } from './search/study.ts';
 
 export interface CellSettings {
   arch: string;
@@ -27,6 +28,8 @@ export interface ExperimentSettings {
   optimizers: string[];
   preset: string | null;
   cells: Record<string, CellSettings>;
+  /** --lr-search / --seeds; absent for today's grid (no search, one seed), so older folders still resume */
+  study?: StudySettings;
 }
 
 export interface Manifest {
@@ -58,6 +61,11 @@ export function describeDifferences(old: ExperimentSettings, now: ExperimentSett
   for (const key of new Set([...Object.keys(old.data), ...Object.keys(now.data)])) {
     if (!same(old.data[key], now.data[key])) out.push(`${key}: ${show(old.data[key])} → ${show(now.data[key])}`);
   }
+  if (!same(old.study ?? null, now.study ?? null)) {
+    const brief = (s?: StudySettings) => `lr search ${s?.lrSearch ?? 'off'}, ${s?.seeds ?? 1} seed(s)` +
+      (s?.lrSearch === 'halving' ? ` (grids ${JSON.stringify(s.grids)})` : '');
+    out.push(`study: ${brief(old.study)} → ${brief(now.study)}`);
+  }
   if (!same(old.preset, now.preset)) out.push(`preset: ${show(old.preset)} → ${show(now.preset)}`);
   if (!same(old.archs, now.archs)) out.push(`archs: ${old.archs.join(',')} → ${now.archs.join(',')}`);
   if (!same(old.optimizers, now.optimizers)) {
@@ -83,7 +91,8 @@ export function describeDifferences(old: ExperimentSettings, now: ExperimentSett
 
 /** Cells whose results from `old` cannot be reused under `now` (changed, or everything when the data changed). */
 export function staleCells(old: ExperimentSettings, now: ExperimentSettings): string[] {
-  const dataChanged = !same(old.data, now.data);
+  // a different search or seed count changes which runs each cell holds: every cell starts over
+  const dataChanged = !same(old.data, now.data) || !same(old.study ?? null, now.study ?? null);
   return Object.keys(now.cells).filter(
     (c) => dataChanged || !(c in old.cells) || !same(old.cells[c], now.cells[c]),
   );
@@ -117,7 +126,7 @@ export interface PrepareResult {
  * in which case the cells whose settings changed lose their run folders and start over; unchanged cells are kept.
  */
 export function prepareExperimentDir(
-  dir: string, settings: ExperimentSettings, force: boolean, cellDir: (cell: string) => string,
+  dir: string, settings: ExperimentSettings, force: boolean, cellDir: (cell: string) => string | string[],
 ): PrepareResult {
   const old = readManifest(dir);
   const now = new Date().toISOString();
@@ -139,7 +148,9 @@ export function prepareExperimentDir(
       'options to resume it, add --force to redo the changed cells, or pick a new --out');
   }
   const reset = staleCells(old.settings, settings);
-  for (const cell of reset) rmSync(cellDir(cell), { recursive: true, force: true });
+  for (const cell of reset) {
+    for (const d of [cellDir(cell)].flat()) rmSync(d, { recursive: true, force: true });
+  }
   writeJsonAtomic(join(dir, MANIFEST_FILE), { ...old, rnnlab: VERSION, updatedAt: now, settings } satisfies Manifest);
   return { resumed: true, reset };
 }

@@ -8,6 +8,7 @@
  *     "archs":      { "lstm": { "hidden": 32 } },            every cell of an architecture
  *     "optimizers": { "sgd": { "lr": 0.5, "momentum": 0.9 } },  every cell of an optimizer
  *     "cells":      { "lstm/sgd": { "lr": 1.0 } },           one cell ("lstm/sgd" or "lstm-sgd")
+ *     "lrGrid":     { "sgd": [0.1, 0.3, 1], "rnn/sgd": [0.01, 0.1] },  --lr-search halving: starting grids
  *     "comment":    "free text, ignored"
  *   }
  *
@@ -36,6 +37,8 @@ export const experimentConfigSchema = z.strictObject({
   archs: z.record(z.string(), group).optional(),
   optimizers: z.record(z.string(), group).optional(),
   cells: z.record(z.string(), group).optional(),
+  /** --lr-search halving: the starting grid of an optimizer ("sgd") or a cell ("lstm/sgd"), instead of the built-in */
+  lrGrid: z.record(z.string(), z.array(z.number().positive().finite()).min(1)).optional(),
   comment: z.string().optional(),
 });
 
@@ -151,4 +154,22 @@ export function configLayers(config: ExperimentConfig, arch: string, optimizer: 
     }
   }
   return { all, targeted };
+}
+
+/** The config's "lrGrid" for one cell: a cell entry wins over an optimizer entry; undefined when neither is given. */
+export function configLrGrid(config: ExperimentConfig | undefined, arch: string, optimizer: string, ctx: ResolveContext,
+  source: string): number[] | undefined {
+  let grid: number[] | undefined;
+  for (const [key, values] of Object.entries(config?.lrGrid ?? {})) {
+    const cell = parseCellKey(key);
+    const known = ctx.knownOptimizers.includes(key) ||
+      (cell !== null && ctx.knownArchs.includes(cell.arch) && ctx.knownOptimizers.includes(cell.optimizer));
+    if (!known) {
+      throw new UserError(`${source}: "lrGrid" key '${key}' must be an optimizer (${ctx.knownOptimizers.join(', ')}) ` +
+        'or a cell ARCH/OPTIMIZER');
+    }
+    if (key === optimizer && grid === undefined) grid = values;
+    if (cell && cell.arch === arch && cell.optimizer === optimizer) return values;
+  }
+  return grid;
 }

@@ -23,6 +23,11 @@ export interface CellJob {
   /** the data spec shared by every cell (src/train/config.ts DataSpec, plain JSON) */
   data: DataSpec;
   /**
+   * false: a learning-rate search trial, scored on validation only; the worker hands the trainer a data set whose
+   * test split cannot be read. Absent: true.
+   */
+  evaluateTest?: boolean;
+  /**
    * where this process finds that data, when not at `data`'s paths (a queue worker's own copy, checked to have the
    * same fingerprint); the run still records `data`
    */

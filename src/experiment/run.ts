@@ -3,18 +3,21 @@
  * up to date after every finished cell.
  *
  *   DIR/experiment.json          settings (manifest.ts): a rerun with the same settings resumes
- *   DIR/<arch>-<optimizer>/      one normal run folder per cell (what `rnnlab train --out` writes)
- *   DIR/results.json             every cell's status, history and test metrics; best runs; baseline; machine
+ *   DIR/<arch>-<optimizer>/      one normal run folder per cell (what `rnnlab train --out` writes); with --seeds N
+ *                                also <arch>-<optimizer>-seed<S>/, and with --lr-search the search trials under
+ *                                search/ (search/trial.ts)
+ *   DIR/results.json             every final run's status, history and test metrics; best runs; baseline; machine;
+ *                                per cell the search and the seeds' distribution; the ranking (search/results.ts)
  *   DIR/summary.md, *.svg/png, report.html   the report (src/report writeReport)
  *
- * Who trains the cells is an Executor (executor.ts): in this process, a local process pool (--workers N), or a Redis
- * job queue served by `rnnlab worker` processes (queue/, --queue URL). Each leaves every cell's run folder where a
- * local run would; everything below reads only those folders.
+ * Every run is a trial handed to an executor as a job (executor.ts); which trials run is planned by the study
+ * (search/study.ts) round by round from what the finished trials left on disk.
  *
  * Resuming needs nothing from this process: a finished cell is recognised from its status.json, a half-done one is
  * continued by the trainer from its last checkpoint, and results.json is rebuilt from the folders each time, so the
  * final files of a killed-and-rerun experiment equal those of an uninterrupted one (timings aside).
  */
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Results } from '../report/results.ts';
 import type { DataSpec } from '../train/config.ts';
@@ -27,10 +30,13 @@ import { experimentNbsvm } from './baselines.ts';
 import { collectResults, machineInfo, majorityFromRunConfigs } from './collect.ts';
 import { lockExperimentDir, prepareExperimentDir, type ExperimentSettings } from './manifest.ts';
 import type { PlannedCell } from './plan.ts';
-import { inlineExecutor, poolExecutor, type Executor } from './executor.ts';
 import { threadsPerWorker } from './pool.ts';
 import { ExperimentProgress } from './progress.ts';
-import type { CellJob, CellOutcome } from './protocol.ts';
+import type { CellOutcome } from './protocol.ts';
+import { inlineExecutor, poolExecutor, type Executor } from './executor.ts';
+import { studyResults } from './search/results.ts';
+import { folderDisk, planStudy, type StudyPlan, type StudySettings } from './search/study.ts';
+import { cellFolders, trialJob } from './search/trial.ts';
 import { availableParallelism } from 'node:os';
 
 export interface ExperimentRequest {
@@ -45,8 +51,6 @@ export interface ExperimentRequest {
   notes?: (results: Results) => string[];
   /** Stops the grid after the current batch (the cells stay resumable), as Ctrl-C does. */
   signal?: AbortSignal;
-  /** who trains the jobs (default: in this process for one worker, else a local process pool; see executor.ts) */
-  executor?: Executor;
   /**
    * Also stop on SIGINT / SIGTERM (the CLI sets it). Off by default: a library call must not take over the
    * process's signals.
@@ -54,6 +58,8 @@ export interface ExperimentRequest {
   handleSignals?: boolean;
   /** Compute the NBSVM baseline (once per folder, kept in baselines.json); default false, the CLI's default true. */
   baseline?: boolean;
+  /** runs each round of jobs (default: in this process, or --workers child processes) */
+  executor?: Executor;
   /** stdout / stderr (tests pass their own) */
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WriteStream;
@@ -63,7 +69,7 @@ export interface ExperimentSummary {
   dir: string;
   results: Results;
   interrupted: boolean;
-  /** cells trained (or continued) by this call */
+  /** trials (run folders) trained, continued or looked up by this call */
   trained: string[];
 }
 
@@ -80,36 +86,45 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
   const stdout = req.stdout ?? process.stdout;
   const stderr = req.stderr ?? process.stderr;
   const say = (line: string): void => void stdout.write(line + '\n');
-  const cellDir = (name: string): string => join(dir, name);
+  const study: StudySettings = req.settings.study ?? { lrSearch: 'off', seeds: 1 };
 
   ensureDir(dir);
   const unlock = lockExperimentDir(dir);
   try {
-    const prep = prepareExperimentDir(dir, req.settings, req.force, cellDir);
+    const prep = prepareExperimentDir(dir, req.settings, req.force, (cell) => cellFolderPaths(dir, cell));
     if (prep.reset.length > 0) say(`--force: starting over ${prep.reset.join(', ')} (their settings changed)`);
 
-    const finished = new Set(req.cells.filter((c) => cellFinished(cellDir(c.name), c.train.epochs)).map((c) => c.name));
-    const pending = req.cells.filter((c) => !finished.has(c.name));
-    if (prep.resumed) say(`resuming ${dir}: ${finished.size} of ${req.cells.length} cells finished`);
-    else say(`experiment ${dir}: ${req.cells.length} cells (${req.cells.map((c) => c.name).join(', ')})`);
+    // The study is re-planned from the run folders after every round of jobs (search/study.ts), so a resumed
+    // experiment re-derives every decision from the trials already finished.
+    const failedNow = new Set<string>();
+    const disk = folderDisk(dir, failedNow, cellFinished);
+    let plan = planStudy(req.cells, study, disk);
+    const cellsDone = (p: StudyPlan) => p.cells.filter((c) => c.lr !== null &&
+      c.finals.every((t) => disk.finished(t))).length;
+    const searching = study.lrSearch !== 'off' || study.seeds > 1
+      ? `; learning-rate search ${study.lrSearch}, ${study.seeds} seed(s) per cell` : '';
+    if (prep.resumed) say(`resuming ${dir}: ${cellsDone(plan)} of ${req.cells.length} cells finished`);
+    else say(`experiment ${dir}: ${req.cells.length} cells (${req.cells.map((c) => c.name).join(', ')})${searching}`);
 
     const cores = availableParallelism();
-    const workers = Math.max(1, Math.min(req.workers, pending.length));
+    const workers = Math.max(1, Math.min(req.workers, plan.pending.length));
     const perWorker = threadsPerWorker(cores, workers);
     const machine = machineInfo(req.workers, workers, perWorker);
-    const executor = req.executor
-      ?? (workers === 1 ? inlineExecutor() : poolExecutor({ workers, threadsPerWorker: perWorker }));
+    const executor = req.executor ?? (workers > 1 ? poolExecutor(workers, perWorker) : inlineExecutor());
 
     // The parent reads the data once even when workers train: a bad --dataset is then one error before any cell
     // starts (not one failure per cell), and its class counts give the baseline before any cell has a folder.
-    let baseline = majorityFromRunConfigs(dir, req.cells);
-    if (pending.length > 0) {
+    const finalCells = (p: StudyPlan): PlannedCell[] => p.cells.flatMap((c) => c.finals.map((t) => ({
+      name: t.id, arch: t.group.arch, optimizer: t.group.optimizer, train: t.train,
+    })));
+    let baseline = majorityFromRunConfigs(dir, finalCells(plan));
+    if (plan.pending.length > 0) {
       const ds = await datasetFor(req.data);
       for (const w of ds.warnings) stderr.write(`rnnlab: warning: ${w}\n`);
       say(`data: ${ds.description}; train ${ds.prepared.train.count}, val ${ds.prepared.val.count}, ` +
         `test ${ds.prepared.test.count} examples, vocabulary ${ds.prepared.vocab.size}`);
       baseline ??= majorityClassBaseline(ds.counts.train, ds.counts.test, ds.labels);
-      if (!executor.inProcess) forgetDatasets(); // the workers load their own copy; let this one be collected
+      if (workers > 1) forgetDatasets(); // the workers load their own copy; let this one be collected
     }
     const nbsvm = await experimentNbsvm(dir, req.data, req.baseline === true, say);
 
@@ -117,12 +132,16 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
     const running = new Set<string>();
     let lastReport = { at: 0, took: 0 };
     const writeAll = async (final: boolean): Promise<Results | null> => {
-      if (!baseline) baseline = majorityFromRunConfigs(dir, req.cells);
+      const current = planStudy(req.cells, study, disk);
+      const cells = finalCells(current);
+      if (!baseline) baseline = majorityFromRunConfigs(dir, cells);
       if (!baseline) return null;
       let results = collectResults({
-        expDir: dir, cells: req.cells, outcomes, running, settings: reportSettings(req.settings, req.data), machine,
+        expDir: dir, cells, outcomes, running, settings: reportSettings(req.settings, req.data), machine,
         baseline, title: req.title, nbsvm,
       });
+      const runsById = new Map(results.runs.map((r) => [String(r.dir), r]));
+      results = { ...results, ...studyResults(dir, current, study, runsById) };
       if (req.notes) results = { ...results, notes: req.notes(results) };
       writeJsonAtomic(join(dir, 'results.json'), results);
       // The report (charts rendered to PNG) takes about a second; after a cell it is only rewritten when that keeps
@@ -143,22 +162,13 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
       return results;
     };
 
-    const progress = new ExperimentProgress({
-      cellsTotal: req.cells.length,
-      cellsDone: finished.size,
-      epochsTotal: req.cells.reduce((a, c) => a + c.train.epochs, 0),
-      epochsDone: req.cells.reduce((a, c) => {
-        const s = readStatus(cellDir(c.name));
-        return a + (finished.has(c.name) ? c.train.epochs : Math.min(s?.epochsCompleted ?? 0, c.train.epochs));
-      }, 0),
-      out: stdout,
-      err: stderr,
-    });
-
     const abort = new AbortController();
+    let progress: ExperimentProgress | null = null;
     const onSignal = (sig: NodeJS.Signals): void => {
       if (abort.signal.aborted) return;
-      progress.line(`${sig}: ${executor.onStop}`);
+      const line = `${sig}: stopping after the current batch; run the same command again to resume`;
+      if (progress) progress.line(line);
+      else say(line);
       abort.abort();
     };
     if (req.handleSignals) {
@@ -169,51 +179,78 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
     if (req.signal?.aborted) abort.abort();
     else req.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
-    const epochsOf = new Map(req.cells.map((c) => [c.name, c.train.epochs]));
-    const onDone = async (o: CellOutcome): Promise<void> => {
-      running.delete(o.name);
-      outcomes.set(o.name, o);
-      if (o.status === 'interrupted') return;
-      const s = readStatus(cellDir(o.name));
-      progress.cellDone(Math.max(0, epochsOf.get(o.name)! - Math.min(s?.epochsCompleted ?? 0, epochsOf.get(o.name)!)));
-      progress.line(`[${o.name}] ${o.status}${o.reason ? `: ${o.reason}` : ''}`);
-      await writeAll(false);
-    };
-
-    const jobs: CellJob[] = pending.map((c) => ({
-      name: c.name, arch: c.arch, optimizer: c.optimizer, runDir: cellDir(c.name), train: c.train, data: req.data,
-    }));
+    const trained: string[] = [];
+    let told = false;
     try {
-      if (jobs.length > 0 && !abort.signal.aborted) {
-        const how = executor.describe(jobs.length);
-        if (how) say(how);
-        let chain = Promise.resolve();
+      // one round = the trials that can run now (every cell's next rung, or its final runs); the next round is
+      // planned from what this one left on disk
+      for (let round = 0; plan.pending.length > 0 && !abort.signal.aborted; round++) {
+        const trials = plan.pending;
+        const epochsOf = new Map(trials.map((t) => [t.id, t.epochs]));
+        const epochsDone = (t: { id: string; epochs: number }) =>
+          Math.min(readStatus(join(dir, t.id))?.epochsCompleted ?? 0, t.epochs);
+        const p: ExperimentProgress = new ExperimentProgress({
+          cellsTotal: trials.length,
+          cellsDone: 0,
+          epochsTotal: trials.reduce((a, t) => a + t.epochs, 0),
+          epochsDone: trials.reduce((a, t) => a + epochsDone(t), 0),
+          out: stdout,
+          err: stderr,
+        });
+        progress = p;
+        if (study.lrSearch !== 'off') {
+          const kinds = [...new Set(trials.map((t) => t.role))].join(' and ');
+          p.line(`round ${round + 1}: ${trials.length} ${kinds} trial(s)`);
+        }
+        const jobs = trials.map((t) => trialJob(t, dir, req.data));
+        if (executor.concurrency > 1 && !told) {
+          p.line(`training ${jobs.length} ${study.lrSearch === 'off' && study.seeds === 1 ? 'cells' : 'trials'} in ` +
+            `${executor.concurrency} worker processes, ${perWorker} BLAS thread(s) each`);
+          told = true;
+        }
+        trained.push(...jobs.map((j) => j.name));
         await executor.run(jobs, {
-          onLine: (t) => progress.line(t),
+          signal: abort.signal,
+          onLine: (t) => p.line(t),
           onEpoch: (e) => {
             running.add(e.name);
-            progress.epoch(e);
+            p.epoch(e);
           },
-          // results are rebuilt one at a time, in the order cells finish
-          onDone: (o) => { chain = chain.then(() => onDone(o)); },
-        }, abort.signal);
-        await chain;
+          onDone: async (o) => {
+            running.delete(o.name);
+            outcomes.set(o.name, o);
+            if (o.status === 'interrupted') return;
+            if (o.status === 'failed') failedNow.add(o.name);
+            const planned = epochsOf.get(o.name)!;
+            p.cellDone(Math.max(0, planned - epochsDone({ id: o.name, epochs: planned })));
+            p.line(`[${o.name}] ${o.status}${o.reason ? `: ${o.reason}` : ''}`);
+            await writeAll(false);
+          },
+        });
+        p.stop();
+        progress = null;
+        plan = planStudy(req.cells, study, disk);
       }
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       req.signal?.removeEventListener('abort', onCallerAbort);
-      progress.stop();
+      (progress as ExperimentProgress | null)?.stop();
     }
 
     const results = await writeAll(true);
     if (!results) throw new Error('runExperiment: no baseline (no data loaded and no cell folder)');
-    return {
-      dir, results, interrupted: abort.signal.aborted, trained: jobs.map((j) => j.name),
-    };
+    return { dir, results, interrupted: abort.signal.aborted, trained: [...new Set(trained)] };
   } finally {
     unlock();
   }
+}
+
+/** Every folder a cell's runs may occupy: its final runs (every seed) and its search trials. */
+function cellFolderPaths(dir: string, cell: string): string[] {
+  const { exact, prefixes } = cellFolders(cell);
+  const extra = existsSync(dir) ? readdirSync(dir).filter((f) => prefixes.some((p) => f.startsWith(p))) : [];
+  return [...exact, ...extra].map((f) => join(dir, f));
 }
 
 /**

@@ -57,6 +57,8 @@ interface Point {
   optimizer: string;
   lr: string;
   series: string;
+  /** one line per run: the run folder (several seeds of a cell share the series label) */
+  run: string;
   status: string;
   epoch: number;
   loss: number | null;
@@ -70,6 +72,7 @@ function points(runs: Run[], all: Run[]): Point[] {
       optimizer: optimizerLabel(run.optimizer),
       lr: formatLr(run.lr),
       series: seriesLabel(run, all),
+      run: run.dir ?? runLabel(run),
       status: run.status,
       epoch: h.epoch,
       loss: h.testLoss,
@@ -201,7 +204,7 @@ function facetSpec(results: Results, metric: 'loss' | 'accuracy', columns: numbe
         x: EPOCH_X,
         y,
         color: archColor(runs),
-        detail: { field: 'series', type: 'nominal' },
+        detail: { field: 'run', type: 'nominal' },
         tooltip: TOOLTIP,
         ...(hasSeveralLrs(runs) ? {
           strokeDash: {

@@ -30,6 +30,8 @@ import {
 import {
   BEST_RULE, RUN_COLUMNS, baselineText, runRow, sortedRuns, splitSizesText, statusCounts,
 } from './summary.ts';
+import { studyHtml } from './ranking.ts';
+import { STUDY_CHART_TITLES, studyCharts } from './search-chart.ts';
 
 /** Escapes text for HTML element content and double- or single-quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -302,11 +304,13 @@ export function reportHtml(results: Results, details: Map<Run, RunDetail> = new 
     ? `<h2 id="notes-h">Notes</h2>\n<ul id="notes">${results.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
     : '';
   const sizes = splitSizesText(details);
+  const study = studyHtml(results, studyCharts(results), STUDY_CHART_TITLES); // '' without a learning-rate search or seeds
   // Sections in page order; a later stage (e.g. a learning-rate search) adds its own [id, heading, html] here.
   const sections: [string, string, string][] = [
     ['runs-h', 'Runs', `<p class="hint">Click a column header to sort; click again to reverse. A run's name leads to ` +
       `its section. Reading: from the validation curves (see each run).</p>\n${runsTable(results)}`],
     ['best-h', 'Best runs', bestSection(results)],
+    ...(study ? [['study-h', 'Fair comparison', study] as [string, string, string]] : []),
     ['baseline-h', 'Baselines', `<p id="baseline">${escapeHtml(baselineText(results))}</p>` +
       (nbsvmText(results) ? `\n<p id="baseline-nbsvm">${escapeHtml(nbsvmText(results)!)}</p>` : '')],
     ['charts-h', 'Charts', `<p class="hint">Grid charts show test-set curves (selection uses validation); epoch 0 is ` +

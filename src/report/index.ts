@@ -13,6 +13,7 @@ import { summaryMarkdown } from './summary.ts';
 import { reportHtml } from './html.ts';
 import { historyCsv, resultsCsv } from './csv.ts';
 import { readRunDetails, type RunDetail } from './run-folder.ts';
+import { studyCharts } from './search-chart.ts';
 
 export type { Results, Run, EpochRecord, RunStatus } from './results.ts';
 export { parseResults, readResults, resultsSchema, majorityAccuracy } from './results.ts';
@@ -46,6 +47,12 @@ export async function writeReport(dir: string, results: Results,
     const svg = await renderSvg(chart.spec);
     write(`${chart.id}.svg`, svg);
     write(`${chart.id}.png`, svgToPng(svg));
+  }
+  // the fair comparison's charts (search, seeds, ...), when results.json has its "cells"
+  for (const [name, spec] of Object.entries(studyCharts(results))) {
+    const svg = await renderSvg(spec);
+    write(`${name}.svg`, svg);
+    write(`${name}.png`, svgToPng(svg));
   }
   write('report.html', reportHtml(results, details, charts));
   return written;

@@ -9,6 +9,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError, zodOneLine } from '../util/errors.ts';
+import { cellSchema, rankingSchema, studySchema } from './study-schema.ts';
 
 export const RUN_STATUSES = ['ok', 'diverged', 'failed', 'running', 'pending'] as const;
 
@@ -79,6 +80,10 @@ export const resultsSchema = z.looseObject({
   }),
   title: z.string().optional(),
   notes: z.array(z.string()).optional(),
+  /** the fair comparison (src/report/study-schema.ts): per-cell search and seeds, ranking, study settings */
+  cells: z.array(cellSchema).optional(),
+  ranking: z.array(rankingSchema).optional(),
+  study: studySchema.optional(),
 });
 
 export type RunStatus = (typeof RUN_STATUSES)[number];

@@ -14,6 +14,7 @@ import { readRun } from './diagnose.ts';
 import type { RunDetail } from './run-folder.ts';
 import { settingRows } from './settings.ts';
 export { settingText } from './settings.ts';
+import { studyMarkdown } from './ranking.ts';
 
 export interface Cell {
   text: string;
@@ -144,6 +145,8 @@ export function summaryMarkdown(results: Results, details: Map<Run, RunDetail> =
   } else {
     out.push('No run finished, so there is no best run yet.', '');
   }
+
+  out.push(...studyMarkdown(results));
 
   out.push('## Baseline', '', baselineText(results), '');
   const nbsvm = nbsvmText(results);

@@ -119,6 +119,8 @@ export interface RunConfig {
   classWeights?: number[];
   /** --embeddings: the file, its dimension, and how much of the vocabulary it covered. */
   embeddings?: { path: string; dim: number; format: string; found: number; vocabSize: number; coverage: number; tokenCoverage: number; frozen: boolean };
+  /** present (true) for a selection-only run, e.g. a learning-rate search trial: it never read the test split */
+  testHeldBack?: true;
 }
 
 /**

@@ -23,7 +23,7 @@ export function formatEpochLine(r: EpochRecord, epochs: number, best: boolean): 
   if (r.epoch === 0) parts.push('(before training)');
   else parts.push(`train loss ${num(r.trainLoss)} acc ${pct(r.trainAccuracy)}`);
   parts.push(r.valLoss === null ? 'val —' : `val loss ${num(r.valLoss)} acc ${pct(r.valAccuracy)}`);
-  parts.push(`test loss ${num(r.testLoss)} acc ${pct(r.testAccuracy)}`);
+  if (r.testAccuracy !== null) parts.push(`test loss ${num(r.testLoss)} acc ${pct(r.testAccuracy)}`);
   if (r.epoch > 0) parts.push(`lr ${r.lr.toPrecision(3)}`);
   parts.push(`${r.seconds.toFixed(1)} s`);
   if (r.tokensPerSecond !== null) parts.push(`train ${formatRate(r.tokensPerSecond)} tok/s`);

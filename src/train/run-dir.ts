@@ -69,7 +69,8 @@ export interface EpochRecord {
   valLoss: number | null;
   valAccuracy: number | null;
   testLoss: number | null;
-  testAccuracy: number;
+  /** null when the run did not evaluate the test split (a learning-rate search trial) */
+  testAccuracy: number | null;
   /** learning rate used during this epoch (at epoch 0: the initial lr) */
   lr: number;
   /** wall time of the epoch, training + evaluation */

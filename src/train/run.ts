@@ -105,6 +105,11 @@ export interface RunHooks {
   /** Also compute the NBSVM baseline (seconds on IMDB) for the log and metrics.json (default false; `rnnlab
    *  train` turns it on). With `dataset`, its precomputed `nbsvm` is used. */
   baseline?: boolean;
+  /**
+   * false: a selection-only run (a learning-rate search trial): the test split is never read, neither per epoch nor
+   * at the end (no metrics.json); the run is scored on validation only. Default true.
+   */
+  evaluateTest?: boolean;
 }
 
 export interface RunOutcome {
@@ -189,6 +194,11 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
       throw new UserError(`output folder ${dir} holds a different run: ${diffs.join(', ')}${hint}; ` +
         'give the run\'s settings (rnnlab train --resume reads them from its config.json), choose another --out, or delete the folder');
     }
+    if ((saved.testHeldBack === true) !== !evaluateTestOf(hooks)) {
+      const kind = saved.testHeldBack ? 'selection-only run (test held back)' : 'run that evaluates the test split';
+      throw new UserError(`output folder ${dir} holds a ${kind}; the other kind cannot continue it; choose another ` +
+        '--out, or delete the folder');
+    }
     if (hooks.resume === false) {
       throw new UserError(`output folder ${dir} already holds this run; pass --resume to continue it, or choose another --out`);
     }
@@ -210,6 +220,9 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
   if (canonical(ds.spec) !== canonical(req.data)) throw new Error('trainRun: hooks.dataset was prepared from a different data spec');
   for (const w of ds.warnings) log(`warning: ${w}`);
   const numClasses = ds.labels.length;
+  const evaluateTest = evaluateTestOf(hooks);
+  // sizes from the class counts taken at load time, so a selection-only run never touches the test split itself
+  const testCount = ds.counts.test.reduce((a, b) => a + b, 0);
   const hasVal = ds.prepared.val.count > 0;
   if (!hasVal && train.patience !== null) throw new UserError('--patience needs a validation split; set --val-split > 0 or drop --patience');
   if (!hasVal && train.schedule.kind === 'plateau') throw new UserError('--schedule plateau needs a validation split; set --val-split > 0 or pick another schedule');
@@ -233,7 +246,8 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
 
   if (!resumeFrom) {
     const p = ds.prepared;
-    log(`data set "${ds.name}": ${p.train.count} train / ${p.val.count} val / ${p.test.count} test examples, ` +
+    log(`data set "${ds.name}": ${p.train.count} train / ${p.val.count} val / ${testCount} test examples` +
+      `${evaluateTest ? '' : ' (test held back: scored on validation only)'}, ` +
       `${numClasses} classes (${ds.labels.join(', ')}), vocabulary ${p.vocab.size}, max-len ${p.train.maxLen}`);
     log(`model: ${train.arch}${train.bidirectional ? ' (bidirectional)' : ''}, ${train.layers} layer(s) × ${train.hidden} hidden, ` +
       `embed ${train.embed}, ${model.numParams.toLocaleString('en-US')} parameters; ${train.optimizer} lr ${train.optimizerOptions.lr}`);
@@ -248,7 +262,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
     model: mc, train,
     data: {
       spec: req.data, name: ds.name, description: ds.description, fingerprint: ds.fingerprint,
-      sizes: { train: ds.prepared.train.count, val: ds.prepared.val.count, test: ds.prepared.test.count },
+      sizes: { train: ds.prepared.train.count, val: ds.prepared.val.count, test: testCount },
       classCounts: ds.counts,
     },
     labels: ds.labels, tokenizer: 'basic_english', vocabSize: ds.prepared.vocab.size,
@@ -256,6 +270,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
     blas: { backend: blas.backend, threads: blas.threads },
     ...(classWeights ? { classWeights } : {}),
     ...(embeddings ? { embeddings } : {}),
+    ...(evaluateTest ? {} : { testHeldBack: true as const }),
   };
 
   let state = freshState();
@@ -291,6 +306,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
       dir, model, optimizer, scheduler, rng, data: ds.prepared, numClasses, train, log,
       bar: new EpochBar(hooks.progress ?? Boolean(process.stderr.isTTY)), onEpoch: hooks.onEpoch, signal: hooks.signal,
       classWeights, trainable,
+      evaluateTest,
     }, state);
   } catch (e) {
     const reason = oneLine(e);
@@ -315,7 +331,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
   // ---- final test metrics, from the best epoch's weights ----
   const t0 = performance.now();
   let metrics: RunMetrics | null = null;
-  if (state.bestEpoch !== null) {
+  if (state.bestEpoch !== null && evaluateTest) {
     loadWeightsInto(model, loadSafetensors(runFile(dir, 'model')), runFile(dir, 'model'));
     const test = evaluateSplit(model, ds.prepared.test, numClasses, { collect: true });
     if (Number.isFinite(test.loss)) {
@@ -361,5 +377,7 @@ export function keptNoBetterThanBaseline(history: readonly EpochRecord[], bestEp
   return `the kept model (epoch ${kept.epoch}) is no better than always predicting "${base.label}" on the validation ` +
     `split (${(100 * kept.valAccuracy).toFixed(2)}% vs ${(100 * base.accuracy).toFixed(2)}%); train longer, change --lr, or check the data`;
 }
+
+const evaluateTestOf = (hooks: RunHooks): boolean => hooks.evaluateTest !== false;
 
 export { RUN_FILES };

@@ -1,7 +1,8 @@
 /**
  * The training loop, epoch by epoch, read top to bottom:
  *
- *   epoch 0          evaluate val and test before any update (the curves start at the untrained model)
+ *   epoch 0          evaluate val and test before any update (the curves start at the untrained model); a search
+ *                    trial (evaluateTest false) never evaluates the test split, here or later
  *   epoch e ≥ 1      for each batch of the epoch's (seed, e)-determined order:
  *                      zero grads → forward (dropout from the run's RNG) → loss → backward → clip → optimizer step
  *                    evaluate val and test; step the lr schedule
@@ -52,6 +53,11 @@ export interface LoopContext {
   trainable?: Param[];
   /** Checked between batches and epochs: stop without finishing (the last checkpoint stays valid). */
   signal?: AbortSignal;
+  /**
+   * false: never evaluate the test split (a learning-rate search trial, scored on validation only); the history's
+   * test fields are null. Default true.
+   */
+  evaluateTest?: boolean;
 }
 
 export type LoopEnd =
@@ -79,7 +85,7 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
       fit = r;
     }
     const val = evaluateSplit(ctx.model, ctx.data.val, ctx.numClasses);
-    const test = evaluateSplit(ctx.model, ctx.data.test, ctx.numClasses);
+    const test = ctx.evaluateTest === false ? null : evaluateSplit(ctx.model, ctx.data.test, ctx.numClasses);
     const hasVal = val.n > 0;
     if (hasVal && !Number.isFinite(val.loss)) {
       return { status: 'diverged', reason: `training diverged: the validation loss after epoch ${epoch} is ${val.loss}; ${hint(train)}` };
@@ -91,12 +97,12 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
       trainAccuracy: fit ? fit.accuracy : null,
       valLoss: hasVal ? val.loss : null,
       valAccuracy: hasVal ? val.accuracy : null,
-      testLoss: Number.isFinite(test.loss) ? test.loss : null,
-      testAccuracy: test.accuracy,
+      testLoss: test && Number.isFinite(test.loss) ? test.loss : null,
+      testAccuracy: test ? test.accuracy : null,
       lr,
       seconds,
       tokensPerSecond: fit ? fit.tokensPerSecond : null,
-      evalTokensPerSecond: evalRate(val, test),
+      evalTokensPerSecond: evalRate(...(test ? [val, test] : [val])),
     };
 
     if (epoch > 0) ctx.scheduler.step(epoch - 1, hasVal ? val.loss : undefined);

@@ -82,5 +82,5 @@ export function runCliUntilKilled(args: string[], killOn: RegExp): Promise<{ std
 /** results.json without what legitimately differs between two runs: wall times, speeds, the machine. */
 export function withoutTimings(results: unknown): unknown {
   return JSON.parse(JSON.stringify(results, (key, value: unknown) =>
-    key === 'seconds' || key === 'tokensPerSecond' || key === 'evalTokensPerSecond' || key === 'machine' ? undefined : value));
+    key === 'seconds' || /Seconds$/.test(key) || key === 'tokensPerSecond' || key === 'evalTokensPerSecond' || key === 'machine' ? undefined : value));
 }

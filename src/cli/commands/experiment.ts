@@ -15,8 +15,10 @@ import { archLabel, optimizerLabel, formatLr } from '../../report/select.ts';
 import { UserError } from '../../util/errors.ts';
 import { checkOutDir } from '../../util/paths.ts';
 import { HOMEWORK_ARCHS, HOMEWORK_LR, HOMEWORK_OPTIMIZERS, HOMEWORK_TRAIN, homeworkNotes, homeworkPreset } from '../../experiment/homework.ts';
-import { readExperimentConfig, type ExperimentConfig } from '../../experiment/overrides.ts';
+import { configLrGrid, readExperimentConfig, type ExperimentConfig } from '../../experiment/overrides.ts';
 import { NOT_PER_CELL, parseList, planGrid } from '../../experiment/plan.ts';
+import { LR_SEARCH_MODES, studySettings, type LrSearchMode } from '../../experiment/search/study.ts';
+import { parseStudyFlags, studyOutcomeLines } from '../options/study.ts';
 import { runExperiment } from '../../experiment/run.ts';
 
 const DEFAULT_ARCHS = 'rnn,gru,lstm';
@@ -51,6 +53,22 @@ Resuming:
   Optimizer settings (--momentum, --weight-decay) given for many optimizers at once only reach the optimizers
   that use them.
 
+--lr-search halving, --seeds N (a fair comparison):
+  Every cell gets its own learning rate, chosen on validation data: a log-spaced grid in steps of x3.16 around the
+  optimizer's scale (sgd 0.01-3.16, nag 0.00316-1, adadelta 0.0316-3.16, adam/adamw 1e-4-0.01, rmsprop
+  1e-4-0.0316, plus the optimizer's default rate), searched by successive halving: every rate trains
+  ceil(E/9) epochs, the best third of them ceil(E/3), the best third of those all E, stopping once one is left. A
+  best rate on the grid's edge grows the grid (up to 2 steps per side). Diverged runs and runs at chance are failed
+  rates (if no rate of a rung got above chance, the best third of them still go on to the longer budget). Search trials never read the test split; they live in DIR/search/. The chosen rate then trains N times
+  (model seeds --seed, --seed+1, ...; the data split stays the one of --data-seed, default --seed), into DIR/ARCH-OPT/ and
+  DIR/ARCH-OPT-seedS/. results.json and the report give per cell the search, mean, std, min and max over seeds,
+  and a ranking by mean validation accuracy with the cells not distinguishable from the leader (one-sided Welch
+  t-test on test accuracy, Holm-corrected, alpha 0.05; with one seed nothing can be told apart). A config file's
+  "lrGrid": { "sgd": [0.1, 1], "rnn/sgd": [0.01, 0.1] } replaces the starting grid of an optimizer or a cell.
+  --race-to M (racing): once every cell has its N runs, the leader and the cells still tied with it get one more
+  seed at a time, until none is tied or each has M runs; seeds go where they decide something.
+  --lr-search off --seeds 1 (the default) is the plain grid above.
+
 --preset homework:
   Replays the original homework with correct labels: embed 64, hidden 8, 25 layers, PyTorch's initialisation,
   max length 200 (the first 200 tokens), batch 1000,
@@ -72,6 +90,7 @@ Examples:
   $ rnnlab experiment --out runs/full --workers 2                        the full grid, two cells at a time
   $ rnnlab experiment --archs lstm --optimizers adam,sgd --config lr.json --out runs/lr
   $ rnnlab experiment --preset homework --compare runs/full --out runs/homework
+  $ rnnlab experiment --lr-search halving --seeds 5 --workers 2 --out runs/fair   the fair comparison
 `;
 
 function timestamp(): string {
@@ -97,6 +116,9 @@ export function register(program: Command): void {
     .option('--compare <dir>', 'with --preset homework: a default-settings experiment folder (or its results.json) to compare with')
     .option('--workers <n>', 'cells trained at once, each in its own process', '1')
     .option('--no-baseline', 'skip the NBSVM uni+bigram baseline (computed once per folder, seconds on IMDB; see rnnlab baseline)')
+    .option('--lr-search <mode>', `learning rate per cell: ${LR_SEARCH_MODES.join(' | ')} (see below)`, 'off')
+    .option('--seeds <n>', 'final runs per cell, with model seeds --seed, --seed+1, … (same data split)', '1')
+    .option('--race-to <n>', 'racing: then one more seed at a time for the leader and the cells tied with it, up to n')
     .option('--queue <url>', 'train on a Redis job queue served by `rnnlab worker` processes: redis://[:password@]host:port[/db] (rediss:// for TLS)')
     .option('--force', 'reuse --out even though its settings differ: cells whose settings changed start over');
   addTrainOptions(cmd);
@@ -154,6 +176,19 @@ export function register(program: Command): void {
       archs, optimizers, cliTrain, seed: base.seed, threads: base.threads,
       preset: preset ? { name: preset.name, config: preset.config } : null, config, data: data as unknown as Record<string, unknown>,
     });
+    const { lrSearch, seeds, raceTo } = parseStudyFlags(raw, preset !== null);
+    const grids: Record<string, number[]> = {};
+    for (const c of cells) {
+      const grid = configLrGrid(config?.config, c.arch, c.optimizer,
+        { specs: new Map(), knownArchs: ARCHS, knownOptimizers: OPTIMIZER_NAMES }, config?.source ?? '');
+      if (grid) grids[c.name] = [...new Set(grid)].sort((a, b) => a - b);
+    }
+    if (Object.keys(grids).length > 0 && lrSearch === 'off') {
+      throw new UserError(`${config!.source}: "lrGrid" needs --lr-search halving (the search is off)`);
+    }
+    if (lrSearch !== 'off' || seeds > 1) {
+      settings.study = studySettings(cells, lrSearch as LrSearchMode, seeds, grids, raceTo);
+    }
 
     const outGiven = raw.out !== undefined;
     const out = outGiven ? String(raw.out) : join('runs', `${preset ? preset.name : 'experiment'}-${timestamp()}`);
@@ -187,13 +222,15 @@ export function register(program: Command): void {
     const failed = r.runs.filter((run) => run.status === 'failed');
     const diverged = r.runs.filter((run) => run.status === 'diverged');
     const best = (r.best as { overall?: { cell: string; valAccuracy: number; testAccuracy: number | null } | null })?.overall;
-    if (best) {
+    // with several seeds the best single run is max-over-seeds (optimistic): the ranking's leader is printed instead
+    if (best && (r.study?.seeds ?? 1) === 1) {
       process.stdout.write(`best by validation accuracy: ${best.cell} (val ${(100 * best.valAccuracy).toFixed(2)}%, test ` +
         `${best.testAccuracy === null ? 'n/a' : (100 * best.testAccuracy).toFixed(2) + '%'})\n`);
     }
     const nbsvm = r.baseline.nbsvm;
     if (nbsvm) process.stdout.write(`NBSVM baseline: test ${(100 * nbsvm.accuracy).toFixed(2)}%\n`);
     if (diverged.length) process.stdout.write(`diverged: ${diverged.map((x) => x.dir).join(', ')}\n`);
+    for (const line of studyOutcomeLines(r)) process.stdout.write(line + '\n');
     process.stdout.write(`results: ${join(summary.dir, 'results.json')}; report: ${join(summary.dir, 'report.html')}\n`);
     if (summary.interrupted) {
       process.stderr.write(`rnnlab: interrupted; run the same command with --out ${out} to resume\n`);

@@ -10,6 +10,8 @@ import { UserError } from '../../util/errors.ts';
 import { DIVERGENCE_HELP } from '../../train/divergence.ts';
 import { readRunConfig, runFile } from '../../train/run-dir.ts';
 import { checkOutDir } from '../../util/paths.ts';
+import { searchOneModel } from '../../experiment/search/single.ts';
+import { LR_SEARCH_MODES } from '../../experiment/search/study.ts';
 
 const EXAMPLES = `
 Examples:
@@ -21,8 +23,14 @@ Examples:
   $ rnnlab train --out runs/lstm --resume --epochs 8              extend it to 8 epochs
   $ rnnlab train --dataset reviews.csv --val dev.csv --class-weights balanced --out runs/skewed
   $ rnnlab train --embeddings glove.6B.100d.txt.gz --freeze-embeddings --out runs/glove   GloVe vectors, kept fixed
+  $ rnnlab train --arch rnn --optimizer sgd --lr-search halving --out runs/rnn-sgd
+                                 choose the rate on validation data first (trials in runs/rnn-sgd.search/)
 
 Environment variables (BLAS library and threads, IMDB location): see rnnlab --help.
+
+--lr-search halving: the learning-rate search of rnnlab experiment (see its --help) for this one model: a
+log-spaced grid around the optimizer's scale plus its default (or --lr), successive halving on validation accuracy,
+the test split never read; the chosen rate then trains the run in --out. Rerun the same command to resume.
 `;
 
 export function register(program: Command): void {
@@ -31,7 +39,8 @@ export function register(program: Command): void {
     .description('train a recurrent text classifier and save it (weights, vocabulary, config, history, metrics) to --out')
     .requiredOption('--out <dir>', 'run directory to create (or to continue with --resume)')
     .option('--resume', "continue the run in --out from its last completed epoch (or return it if finished), with the settings in its config.json; options given again must agree, except --epochs (extends it) and --threads")
-    .option('--no-baseline', 'skip the NBSVM uni+bigram baseline (computed before training, seconds on IMDB; see rnnlab baseline)');
+    .option('--no-baseline', 'skip the NBSVM uni+bigram baseline (computed before training, seconds on IMDB; see rnnlab baseline)')
+    .option('--lr-search <mode>', `choose the learning rate on validation data first: ${LR_SEARCH_MODES.join(' | ')}`, 'off');
   addTrainOptions(cmd);
   cmd.addHelpText('after', DIVERGENCE_HELP + EXAMPLES);
   cmd.action(async (raw: Record<string, unknown>) => {
@@ -45,7 +54,40 @@ export function register(program: Command): void {
         if (cmd.getOptionValueSource(key) !== 'cli') raw[key] = value;
       }
     }
-    const { train, data } = parseTrainCli(raw);
+    let { train, data } = parseTrainCli(raw);
+    const mode = String(raw.lrSearch ?? 'off');
+    if (!(LR_SEARCH_MODES as readonly string[]).includes(mode)) {
+      throw new UserError(`--lr-search must be one of ${LR_SEARCH_MODES.join(', ')} (got ${JSON.stringify(raw.lrSearch)})`);
+    }
+    if (mode === 'halving') {
+      if (!(data.load.valSplit! > 0)) throw new UserError('--lr-search needs a validation split; set --val-split > 0');
+      const ac = new AbortController();
+      const stop = (): void => ac.abort();
+      process.once('SIGINT', stop);
+      let found;
+      try {
+        found = await searchOneModel({ out: dir, train, data, log: (l) => process.stdout.write(l + '\n'), signal: ac.signal });
+      } finally {
+        process.removeListener('SIGINT', stop);
+      }
+      for (const e of found.state.entries) {
+        process.stdout.write(`search: lr ${e.lr}, ${e.budget} epoch(s): ${e.score.status}` +
+          (e.score.valAccuracy === null ? '' : `, val accuracy ${(100 * e.score.valAccuracy).toFixed(2)}%`) + '\n');
+      }
+      if (found.interrupted) {
+        process.stderr.write('rnnlab: interrupted during the learning-rate search; run the same command again to resume\n');
+        process.exitCode = 130;
+        return;
+      }
+      if (found.state.chosen === null) {
+        process.stderr.write(`rnnlab: ${found.state.note}; no rate to train with (trials in ${found.folder})\n`);
+        process.exitCode = 1;
+        return;
+      }
+      process.stdout.write(`chosen learning rate ${found.state.chosen} (by validation accuracy; trials in ${found.folder})` +
+        `${found.state.note ? `; ${found.state.note}` : ''}\n`);
+      train = { ...train, lr: found.state.chosen };
+    }
     // Ctrl-C / SIGTERM: stop at the next batch, leaving the run resumable with status 'interrupted' (a second Ctrl-C
     // kills at once).
     const ac = new AbortController();

@@ -13,6 +13,7 @@ import { ARCHS, DEFAULT_SELECT, POOLINGS, SELECTS, TRAIN_DEFAULTS, parseTrainOpt
 import type { DataSpec, RunConfig } from '../../train/config.ts';
 import { addDataOptions, parseDataOptions, type DataOptions } from './data.ts';
 import { embeddingsDim } from '../../data/embeddings.ts';
+import { UserError } from '../../util/errors.ts';
 
 export { parseTrainOptions, TRAIN_FLAGS, TRAIN_DEFAULTS, type TrainOptions } from '../../train/options.ts';
 
@@ -54,6 +55,8 @@ export function addTrainOptions(cmd: Command): Command {
   addModelOptions(cmd);
   addDataOptions(cmd, { seed: false });
   cmd.option('--seed <n>', `random seed: splits, initialisation, batch order, dropout (default: ${d.seed})`);
+  cmd.option('--data-seed <n>', 'seed of the validation split (and of the test split a data set lacks) alone, so ' +
+    'runs with different --seed share one split (default: --seed)');
   return cmd;
 }
 
@@ -79,8 +82,15 @@ export function withEmbeddingDim(raw: Record<string, unknown>): Record<string, u
 /** Validates cmd.opts() of a command set up with addTrainOptions (one-line UserError on a bad value). */
 export function parseTrainCli(raw: Record<string, unknown>): { train: TrainOptions; data: DataSpec } {
   const train = parseTrainOptions(withEmbeddingDim(raw));
-  const data = parseDataOptions({ ...raw, seed: train.seed });
-  return { train, data: toDataSpec(data, train.seed) };
+  let dataSeed = train.seed;
+  if (raw.dataSeed !== undefined) {
+    dataSeed = Number(raw.dataSeed);
+    if (!Number.isInteger(dataSeed) || dataSeed < 0 || dataSeed > 0xffffffff) {
+      throw new UserError(`--data-seed must be a whole number from 0 to 2^32 - 1 (got ${JSON.stringify(raw.dataSeed)})`);
+    }
+  }
+  const data = parseDataOptions({ ...raw, seed: dataSeed });
+  return { train, data: toDataSpec(data, dataSeed) };
 }
 
 /**

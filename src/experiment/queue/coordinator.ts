@@ -23,7 +23,7 @@ import type { CellJob, CellOutcome } from '../protocol.ts';
 import { checkRedis, openRedis, rateLimited } from './connect.ts';
 import { dataFingerprint } from './fingerprint.ts';
 import {
-  filesKey, leaseKey, queueName, REGISTRY_KEY, type ExperimentEntry, type JobProgress, type QueueJobData,
+  filesKey, leaseKey, queueName, REGISTRY_KEY, travels, type ExperimentEntry, type JobProgress, type QueueJobData,
 } from './protocol.ts';
 import { parseQueueUrl } from './url.ts';
 
@@ -41,12 +41,25 @@ export interface QueueExecutorOptions {
 export function queueExecutor(opts: QueueExecutorOptions): Executor {
   const target = parseQueueUrl(opts.url); // a malformed URL is an error before anything starts
   const name = queueName(resolve(opts.experimentDir), opts.settings);
+  let told = false;
   return {
-    inProcess: false,
-    describe: (n) => `training ${n} cells on the Redis queue ${name} at ${target.shown}; ` +
-      `start workers with: rnnlab worker --queue ${target.shown}`,
-    onStop: 'detaching from the queue; the workers keep training, and the same command run again reattaches and collects',
-    run: (jobs, hooks, signal) => coordinate(opts, name, jobs, hooks, signal),
+    // run.ts announces local worker processes only above 1; this executor says where its jobs go itself
+    concurrency: 1,
+    async run(jobs, hooks) {
+      if (!told) {
+        hooks.onLine(`training on the Redis queue ${name} at ${target.shown}; start workers with: ` +
+          `rnnlab worker --queue ${target.shown}`);
+        told = true;
+      }
+      const onStop = (): void => hooks.onLine('detaching from the queue: the workers keep training; the same command ' +
+        'run again reattaches and collects');
+      hooks.signal?.addEventListener('abort', onStop, { once: true });
+      try {
+        await coordinate(opts, name, jobs, hooks, hooks.signal);
+      } finally {
+        hooks.signal?.removeEventListener('abort', onStop);
+      }
+    },
   };
 }
 
@@ -86,9 +99,8 @@ async function coordinate(opts: QueueExecutorOptions, name: string, jobs: CellJo
     await redis.hset(REGISTRY_KEY, name, JSON.stringify(entry));
 
     const enqueue = async (job: CellJob): Promise<void> => {
-      const data: QueueJobData = {
-        name: job.name, arch: job.arch, optimizer: job.optimizer, train: job.train, data: job.data, fingerprint,
-      };
+      const { runDir: _local, localData: _l, ...portable } = job;
+      const data: QueueJobData = { job: portable, fingerprint };
       await queue.add(job.name, data, { jobId: job.name, attempts: 1 });
     };
     let reattached = 0;
@@ -123,7 +135,7 @@ async function coordinate(opts: QueueExecutorOptions, name: string, jobs: CellJo
       // status.json last: the folder counts as finished only once everything else is in place
       files.sort(([a], [b]) => Number(a === RUN_FILES.status) - Number(b === RUN_FILES.status));
       for (const [file, bytes] of files) {
-        if (file.includes('/') || file.startsWith('.')) continue; // only plain names, never a path out of the folder
+        if (!travels(file)) continue; // only plain names (never a path out of the folder), never a host's run lock
         writeFileAtomic(join(f.job.runDir, file), bytes);
       }
     };
@@ -165,9 +177,9 @@ async function coordinate(opts: QueueExecutorOptions, name: string, jobs: CellJo
           await pull(f, 'all');
           // the files are in the experiment folder now: free Redis's copy (a model and checkpoint are tens of MB)
           await redis.del(filesKey(name, cell));
-          hooks.onDone(done.returnvalue as CellOutcome);
+          await hooks.onDone(done.returnvalue as CellOutcome);
         } else {
-          hooks.onDone({ name: cell, status: 'failed', reason: `on the queue: ${done.failedReason}` });
+          await hooks.onDone({ name: cell, status: 'failed', reason: `on the queue: ${done.failedReason}` });
         }
       }
       if (followed.size > 0) await sleep(opts.pollMs ?? 500, signal);

@@ -18,8 +18,17 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { canonical } from '../manifest.ts';
 import type { DataSpec } from '../../train/config.ts';
+import type { CellJob } from '../protocol.ts';
+import { RUN_FILES } from '../../train/run-dir.ts';
 
 export const REGISTRY_KEY = 'rnnlab:experiments';
+
+/** Files of a run folder that never travel: the run lock names a process on one host (src/train/lock.ts). */
+export const HOST_LOCAL_FILES: ReadonlySet<string> = new Set([RUN_FILES.lock]);
+
+/** True for a file name that may travel between a worker's scratch folder and the experiment folder. */
+export const travels = (file: string): boolean =>
+  !file.includes('/') && !file.startsWith('.') && !HOST_LOCAL_FILES.has(file);
 
 export interface ExperimentEntry {
   /** the experiment folder on the coordinator's host, for the workers' log lines */
@@ -32,11 +41,7 @@ export interface ExperimentEntry {
 
 /** One job on the queue: a CellJob without the coordinator's local folder, plus the data set's fingerprint. */
 export interface QueueJobData {
-  name: string;
-  arch: string;
-  optimizer: string;
-  train: Record<string, unknown>;
-  data: DataSpec;
+  job: Omit<CellJob, 'runDir' | 'localData'>;
   fingerprint: string;
 }
 

@@ -33,7 +33,7 @@ import type { CellOutcome } from '../protocol.ts';
 import { checkRedis, openRedis, rateLimited } from './connect.ts';
 import { dataFingerprint } from './fingerprint.ts';
 import {
-  filesKey, leaseKey, lockMs, REGISTRY_KEY, UPLOAD_SCRIPT, type ExperimentEntry, type JobProgress, type QueueJobData,
+  filesKey, leaseKey, lockMs, REGISTRY_KEY, UPLOAD_SCRIPT, travels, type ExperimentEntry, type JobProgress, type QueueJobData,
 } from './protocol.ts';
 import type { QueueTarget } from './url.ts';
 
@@ -76,7 +76,7 @@ function changedFiles(dir: string, sent: Map<string, Buffer>): Map<string, Buffe
   // that checkpoint rewrites identically (training is deterministic) — and the snapshot resumes correctly.
   const files = readdirSync(dir).sort((a, b) => Number(b === RUN_FILES.checkpoint) - Number(a === RUN_FILES.checkpoint));
   for (const f of files) {
-    if (f.startsWith('.')) continue; // the trainer's temporary files
+    if (!travels(f)) continue; // the trainer's temporary files, the host-local run lock
     const bytes = readFileSync(join(dir, f));
     if (!sent.get(f)?.equals(bytes)) out.set(f, bytes);
   }
@@ -172,12 +172,12 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
   }
 
   async function processJob(queue: string, job: Job, token: string | undefined): Promise<CellOutcome> {
-    const d = job.data as QueueJobData;
+    const { job: d, fingerprint } = job.data as QueueJobData;
     const mine = await fingerprintOf(d.data);
-    if (mine !== d.fingerprint) {
+    if (mine !== fingerprint) {
       // the experiment's data changed under the same queue (or the job was queued by hand): never train on other data
       throw new UnrecoverableError(`worker ${me} refused: its copy of the data set has fingerprint ${mine.slice(0, 12)}…, ` +
-        `the job needs ${d.fingerprint.slice(0, 12)}…`);
+        `the job needs ${fingerprint.slice(0, 12)}…`);
     }
     const lease = await redis.incr(leaseKey(queue, d.name));
     const dir = join(scratch, queue, d.name);
@@ -186,7 +186,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
     const stored = await redis.hgetallBuffer(filesKey(queue, d.name));
     const sent = new Map<string, Buffer>();
     for (const [file, bytes] of Object.entries(stored)) {
-      if (file.includes('/') || file.startsWith('.')) continue;
+      if (!travels(file)) continue;
       writeFileSync(join(dir, file), bytes);
       sent.set(file, bytes);
     }
@@ -214,8 +214,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
     try {
       const outcome = await trainer.run(
         {
-          name: d.name, arch: d.arch, optimizer: d.optimizer, runDir: dir, train: d.train, data: d.data,
-          localData: localSpec(d.data),
+          ...d, runDir: dir, localData: localSpec(d.data),
         },
         {
           line: (text) => {
