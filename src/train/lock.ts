@@ -15,13 +15,33 @@ export interface RunLock {
   startedAt: string;
 }
 
-/** True when a process with this pid exists on this machine. */
+/**
+ * True when a process with this pid runs on this machine. A zombie (exited, not yet reaped: an orphaned worker whose
+ * new parent is slow to reap it, as in containers whose PID 1 is no init) still answers kill(pid, 0) but holds
+ * nothing, so on Linux its /proc state 'Z' counts as gone.
+ */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (macOS, Windows): kill(pid, 0) is all there is
+  }
+}
+
+/** Locks this process holds: released on process.exit() too (an experiment worker exits so when its parent dies). */
+const held = new Set<() => void>();
+let exitHookInstalled = false;
+function releaseOnExit(release: () => void): void {
+  held.add(release);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => { for (const r of held) r(); });
   }
 }
 
@@ -75,11 +95,11 @@ export function acquireRunLock(dir: string): HeldLock {
     stale = h.lock;
     rmSync(path, { force: true });
   }
-  return {
-    stale,
-    release: () => {
-      const now = readRunLock(dir);
-      if (now && now.pid === mine.pid && now.host === mine.host) rmSync(path, { force: true });
-    },
+  const release = (): void => {
+    held.delete(release);
+    const now = readRunLock(dir);
+    if (now && now.pid === mine.pid && now.host === mine.host) rmSync(path, { force: true });
   };
+  releaseOnExit(release);
+  return { stale, release };
 }

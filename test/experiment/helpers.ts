@@ -4,6 +4,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { Rng } from '../../src/util/rng.ts';
 
@@ -58,15 +59,22 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 const KILL_ON_LINE = join(ROOT, 'test/fixtures/kill-on-line.mjs');
+const HOLD_AFTER_EPOCH = pathToFileURL(join(ROOT, 'test/fixtures/hold-after-epoch.mjs')).href;
 
 /**
  * Runs the CLI until it prints a stdout line matching `killOn`, where it SIGKILLs itself (test/fixtures/kill-on-line.mjs):
  * a kill -9 at a point fixed by the program, not by a clock. Resolves once the process and every process that shares
  * its stderr (its --workers children) have exited, with what it printed and whether the kill happened.
  */
-export function runCliUntilKilled(args: string[], killOn: RegExp): Promise<{ stdout: string; stderr: string; killed: boolean }> {
+export function runCliUntilKilled(args: string[], killOn: RegExp, opts: { holdWorkersAfterEpoch?: number } = {}):
+  Promise<{ stdout: string; stderr: string; killed: boolean }> {
+  // holdWorkersAfterEpoch: each worker process waits, once it has reported that epoch, until the parent is dead
+  const hold = opts.holdWorkersAfterEpoch === undefined ? {} : {
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${HOLD_AFTER_EPOCH}`.trim(),
+    RNNLAB_TEST_HOLD_AFTER_EPOCH: String(opts.holdWorkersAfterEpoch),
+  };
   const child = spawn(process.execPath, ['--import', KILL_ON_LINE, CLI, ...args], {
-    cwd: ROOT, env: { ...process.env, RNNLAB_BLAS: 'typescript', RNNLAB_TEST_KILL_ON: killOn.source },
+    cwd: ROOT, env: { ...process.env, RNNLAB_BLAS: 'typescript', RNNLAB_TEST_KILL_ON: killOn.source, ...hold },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

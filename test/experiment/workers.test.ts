@@ -31,8 +31,11 @@ test('--workers 2: killed parent leaves no worker behind; rerun equals a one-pro
   const serial = join(dir, 'serial');
 
   // kill -9 of the parent the moment it prints gru-adam's first epoch line; resolves once the parent AND both
-  // workers have exited (they share its stderr pipe), so a worker that kept running would time the test out
-  const killed = await runCliUntilKilled(tinyArgs(csv, parallel, [...grid, '--workers', '2']), /^\[gru-adam\] epoch 1\//);
+  // workers have exited (they share its stderr pipe), so a worker that kept running would time the test out. Each
+  // worker, once it has reported epoch 1, waits until the parent is dead: a parent that lags behind its workers (a
+  // loaded machine) then cannot let them run ahead of the lines it printed.
+  const killed = await runCliUntilKilled(tinyArgs(csv, parallel, [...grid, '--workers', '2']), /^\[gru-adam\] epoch 1\//,
+    { holdWorkersAfterEpoch: 1 });
   assert.ok(killed.killed, `the parent was not killed at gru-adam's first epoch; stdout: ${killed.stdout}`);
   assert.match(killed.stdout, /2 worker processes, 1 BLAS thread\(s\) each/);
   // A worker notices the IPC disconnect at its next yield (every epoch, and every 100 ms within one): at most the
