@@ -11,6 +11,7 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../util/process.ts';
 import { UserError } from '../util/errors.ts';
 import { writeJsonAtomic } from '../util/fs.ts';
 import { VERSION } from '../version.ts';
@@ -155,21 +156,12 @@ export function prepareExperimentDir(
   return { resumed: true, reset };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Takes DIR/.lock for this process; returns the release function. */
 export function lockExperimentDir(dir: string): () => void {
   const path = join(dir, '.lock');
   if (existsSync(path)) {
     const pid = Number(readFileSync(path, 'utf8').trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
       throw new UserError(`another rnnlab experiment (pid ${pid}) is working in ${dir}; wait for it to finish or ` +
         'stop it, then run this command again');
     }

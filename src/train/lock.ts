@@ -7,31 +7,13 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { UserError } from '../util/errors.ts';
+import { processAlive } from '../util/process.ts';
 import { runFile } from './run-dir.ts';
 
 export interface RunLock {
   pid: number;
   host: string;
   startedAt: string;
-}
-
-/**
- * True when a process with this pid runs on this machine. A zombie (exited, not yet reaped: an orphaned worker whose
- * new parent is slow to reap it, as in containers whose PID 1 is no init) still answers kill(pid, 0) but holds
- * nothing, so on Linux its /proc state 'Z' counts as gone.
- */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc (macOS, Windows): kill(pid, 0) is all there is
-  }
 }
 
 /** Locks this process holds: released on process.exit() too (an experiment worker exits so when its parent dies). */
@@ -62,7 +44,7 @@ export function runHolder(dir: string): { state: 'held' | 'stale' | 'free' | 'el
   if (!lock) return { state: 'free', lock };
   if (lock.pid === -1) return { state: 'stale', lock };
   if (lock.host !== hostname()) return { state: 'elsewhere', lock };
-  return { state: alive(lock.pid) ? 'held' : 'stale', lock };
+  return { state: processAlive(lock.pid) ? 'held' : 'stale', lock };
 }
 
 export interface HeldLock {
