@@ -30,76 +30,35 @@ export function classificationLoss(
   classWeights?: readonly number[] | null,
 ): LossResult {
   if (!(size >= 1)) throw new UserError(`empty batch (size ${size}); give at least one example`);
-  if (classWeights) return weightedLoss(logits, labels, size, numClasses, classWeights, dLogits);
-  let total = 0;
-  let correct = 0;
-  const inv = 1 / size;
-  if (numClasses === 2) {
-    for (let b = 0; b < size; b++) {
-      const y = checkLabel(labels[b]!, b, numClasses);
-      const x = logits[b]!;
-      total += Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
-      if ((x > 0 ? 1 : 0) === y) correct++;
-      if (dLogits) dLogits[b] = (sigmoid(x) - y) * inv;
-    }
-  } else {
-    const C = numClasses;
-    for (let b = 0; b < size; b++) {
-      const y = checkLabel(labels[b]!, b, C);
-      const base = b * C;
-      let max = -Infinity;
-      let arg = 0;
-      for (let c = 0; c < C; c++) {
-        const v = logits[base + c]!;
-        if (v > max) { max = v; arg = c; }
-      }
-      let sum = 0;
-      for (let c = 0; c < C; c++) sum += Math.exp(logits[base + c]! - max);
-      total += Math.log(sum) + max - logits[base + y]!;
-      if (arg === y) correct++;
-      if (dLogits) {
-        for (let c = 0; c < C; c++) {
-          dLogits[base + c] = (Math.exp(logits[base + c]! - max) / sum - (c === y ? 1 : 0)) * inv;
-        }
-      }
-    }
-  }
-  const loss = total * inv;
-  if (!Number.isFinite(loss)) {
-    throw new DivergedError('the loss is not finite (the model diverged); lower the learning rate or clip gradients', loss);
-  }
-  return { loss, correct };
-}
-
-/** The class-weighted loss (see the header); kept apart so the unweighted path stays as it was. */
-function weightedLoss(
-  logits: Float32Array, labels: Int32Array, size: number, numClasses: number, w: readonly number[],
-  dLogits?: Float32Array,
-): LossResult {
-  if (w.length !== numClasses || w.some((v) => !(v > 0 && Number.isFinite(v)))) {
+  const w = classWeights ?? null;
+  if (w && (w.length !== numClasses || w.some((v) => !(v > 0 && Number.isFinite(v))))) {
     throw new UserError(`class weights must be ${numClasses} positive numbers, got [${w.join(', ')}]`);
   }
+  // Without weights every w[y] is 1: multiplying by 1 is exact, so the unweighted results are bit-identical to a
+  // loop written without them.
+  const weightOf = (y: number): number => (w ? w[y]! : 1);
   let total = 0;
   let correct = 0;
+  let inv = 1 / size;
   if (numClasses === 2) {
-    const inv = 1 / size;
     for (let b = 0; b < size; b++) {
       const y = checkLabel(labels[b]!, b, numClasses);
       const x = logits[b]!;
-      const wy = w[y]!;
+      const wy = weightOf(y);
       total += wy * (Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x))));
       if ((x > 0 ? 1 : 0) === y) correct++;
       if (dLogits) dLogits[b] = wy * (sigmoid(x) - y) * inv;
     }
-    total *= inv;
   } else {
     const C = numClasses;
-    let wSum = 0;
-    for (let b = 0; b < size; b++) wSum += w[checkLabel(labels[b]!, b, C)]!;
-    const inv = 1 / wSum;
+    if (w) { // CrossEntropyLoss(weight=w) is a weighted mean: divide by the batch's total weight
+      let wSum = 0;
+      for (let b = 0; b < size; b++) wSum += w[checkLabel(labels[b]!, b, C)]!;
+      inv = 1 / wSum;
+    }
     for (let b = 0; b < size; b++) {
-      const y = labels[b]!;
-      const wy = w[y]!;
+      const y = checkLabel(labels[b]!, b, C);
+      const wy = weightOf(y);
       const base = b * C;
       let max = -Infinity;
       let arg = 0;
@@ -117,12 +76,12 @@ function weightedLoss(
         }
       }
     }
-    total *= inv;
   }
-  if (!Number.isFinite(total)) {
-    throw new DivergedError('the loss is not finite (the model diverged); lower the learning rate or clip gradients', total);
+  const loss = total * inv;
+  if (!Number.isFinite(loss)) {
+    throw new DivergedError('the loss is not finite (the model diverged); lower the learning rate or clip gradients', loss);
   }
-  return { loss: total, correct };
+  return { loss, correct };
 }
 
 /**
