@@ -10,7 +10,8 @@
  *              baseline.nbsvm: the NBSVM baseline, when the experiment computed it (baselines.ts)
  *   settings   the experiment's settings (experiment.json), machine: cpu, cores, BLAS backend + threads, node
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readJsonIfPresent } from '../util/fs.ts';
 import { cpus, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { blasInfo } from '../nn/blas.ts';
@@ -50,15 +51,6 @@ export function machineInfo(workers: number, used: number, threadsPerWorker: num
   };
 }
 
-function readJsonIfExists(path: string): unknown {
-  if (!existsSync(path)) return null;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
 /** JSON cannot hold NaN/Infinity; the schema wants null there. */
 const finiteOrNull = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
@@ -81,7 +73,7 @@ function toEpochRecord(h: ReturnType<typeof readHistory>[number]): EpochRecord {
 
 /** metrics.json's test metrics, whatever nesting the trainer used ({test: {...}} or flat). */
 function testMetrics(dir: string): Run['test'] {
-  const m = readJsonIfExists(runFile(dir, 'metrics')) as Record<string, unknown> | null;
+  const m = readJsonIfPresent(runFile(dir, 'metrics')) as Record<string, unknown> | undefined;
   if (!m) return null;
   const t = (m.test && typeof m.test === 'object' ? m.test : m) as Record<string, unknown>;
   if (typeof t.accuracy !== 'number' || typeof t.macroF1 !== 'number') return null;
@@ -131,7 +123,7 @@ export function collectRun(expDir: string, cell: PlannedCell, outcome: CellOutco
 export function majorityFromRunConfigs(expDir: string, cells: PlannedCell[]):
   { accuracy: number; label: string } | null {
   for (const cell of cells) {
-    const c = readJsonIfExists(runFile(join(expDir, cell.name), 'config')) as RunConfig | null;
+    const c = readJsonIfPresent(runFile(join(expDir, cell.name), 'config')) as RunConfig | undefined;
     const counts = c?.data?.classCounts;
     if (!counts) continue;
     if (counts.test.reduce((a, b) => a + b, 0) === 0) continue;

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readJsonIfPresent } from '../util/fs.ts';
 import { basename, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../util/errors.ts';
@@ -101,17 +102,8 @@ export function datasetFingerprint(c: RunConfigFile): string {
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 12);
 }
 
-function readJson(path: string): unknown {
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 function readConfig(dir: string): RunConfigFile | undefined {
-  const parsed = configSchema.safeParse(readJson(join(dir, RUN_FILES.config)));
+  const parsed = configSchema.safeParse(readJsonIfPresent(join(dir, RUN_FILES.config)));
   return parsed.success ? parsed.data : undefined;
 }
 
@@ -119,7 +111,7 @@ function readConfig(dir: string): RunConfigFile | undefined {
 export function readRunDetail(dir: string): RunDetail | null {
   const c = readConfig(dir);
   if (!c) return null;
-  const raw = readJson(join(dir, RUN_FILES.metrics)) as Record<string, unknown> | undefined;
+  const raw = readJsonIfPresent(join(dir, RUN_FILES.metrics)) as Record<string, unknown> | undefined;
   // metrics.json is flat today; older writers nested the numbers under "test"
   const m = metricsSchema.safeParse(raw && typeof raw.test === 'object' ? raw.test : raw);
   return {
@@ -165,7 +157,7 @@ export function readRunFolder(dir: string): { results: Results; detail: RunDetai
       `${RUN_FILES.config}); pass folders written by rnnlab experiment or rnnlab train`);
   }
   const detail = readRunDetail(dir)!;
-  const status = (readJson(join(dir, RUN_FILES.status)) ?? {}) as Record<string, unknown>;
+  const status = (readJsonIfPresent(join(dir, RUN_FILES.status)) ?? {}) as Record<string, unknown>;
   const historyPath = join(dir, RUN_FILES.history);
   const lines = existsSync(historyPath) ? readFileSync(historyPath, 'utf8').split('\n').filter((l) => l.trim()) : [];
   let history: EpochRecord[];
@@ -179,7 +171,7 @@ export function readRunFolder(dir: string): { results: Results; detail: RunDetai
   } catch (e) {
     throw new UserError(`${historyPath} is damaged (${(e as Error).message}); rerun rnnlab train --out ${dir}`);
   }
-  const metrics = readJson(join(dir, RUN_FILES.metrics)) as Record<string, unknown> | undefined;
+  const metrics = readJsonIfPresent(join(dir, RUN_FILES.metrics)) as Record<string, unknown> | undefined;
   const runStatus = ['ok', 'diverged', 'failed', 'running'].includes(String(status.status))
     ? String(status.status) : 'running';
   const counts = c.data.classCounts;

@@ -19,6 +19,12 @@ import { formatPercent } from './format.ts';
 const ARCHS = ['rnn', 'gru', 'lstm'];
 const OPTIMIZERS = ['sgd', 'nag', 'adadelta', 'adam', 'adamw', 'rmsprop'];
 
+/** One facet column per optimizer of the study, in the grid's optimizer order. */
+function optimizerColumn(cells: CellResult[]) {
+  return { field: 'optimizer', type: 'nominal', title: null,
+    sort: ordered(cells.map((c) => c.optimizer), OPTIMIZERS).map(optimizerLabel) };
+}
+
 export type StudyChartName = 'search' | 'seeds' | 'seed-curves';
 
 const ordered = (values: string[], known: string[]) => [...known.filter((k) => values.includes(k)),
@@ -62,8 +68,7 @@ function searchSpec(results: Results, cells: CellResult[]): TopLevelSpec {
     $schema: SCHEMA,
     title: { text: 'Learning-rate search: validation accuracy per rate', subtitle },
     data: { values: points },
-    facet: { column: { field: 'optimizer', type: 'nominal', title: null,
-      sort: ordered(cells.map((c) => c.optimizer), OPTIMIZERS).map(optimizerLabel) } },
+    facet: { column: optimizerColumn(cells) },
     spec: {
       width: 230, height: 200,
       layer: [
@@ -132,8 +137,7 @@ function curvesSpec(results: Results, cells: CellResult[]): TopLevelSpec {
     title: { text: 'Test accuracy per epoch: mean over seeds', subtitle: [
       'Line: the mean of a cell\'s final runs; band: ± one standard deviation between seeds.'] },
     data: { values: points },
-    facet: { column: { field: 'optimizer', type: 'nominal', title: null,
-      sort: ordered(cells.map((c) => c.optimizer), OPTIMIZERS).map(optimizerLabel) } },
+    facet: { column: optimizerColumn(cells) },
     spec: {
       width: 230, height: 200,
       layer: [

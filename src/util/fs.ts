@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { ensureDir } from './paths.ts';
 
@@ -20,4 +20,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** A JSON file's value, or undefined when the file is missing or not valid JSON (a run folder still being written). */
+export function readJsonIfPresent(path: string): unknown {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
