@@ -73,7 +73,8 @@ class Classifier(nn.Module):
         if self.arch == "rnn":
             kwargs["nonlinearity"] = "tanh"
         self.rnn = cls(**kwargs)
-        self.fc = nn.Linear(m["hidden"] * self.dirs, out_dim)
+        # embedDropout (nn.Dropout after the embedding) and dropout are training-only: nothing to do at evaluation
+        self.fc = nn.Linear(m["hidden"] * self.dirs * len(self.pooling.split("+")), out_dim)
 
     def forward_one(self, ids):
         # One sequence at a time, unpadded, so no packing is needed: output[t] is the top layer's state at step t
@@ -82,15 +83,19 @@ class Classifier(nn.Module):
         out, _ = self.rnn(x)
         out = out[0]  # [T, dirs*H]
         H = self.hidden
-        if self.pooling == "last":
-            # forward direction: state after the last real token; reverse direction: state after reading back to t=0
-            feat = out[-1, :H] if self.dirs == 1 else torch.cat([out[-1, :H], out[0, H:]])
-        elif self.pooling == "mean":
-            feat = out.mean(0)
-        elif self.pooling == "max":
-            feat = out.max(0).values
-        else:
-            raise SystemExit(f"unknown pooling {self.pooling}")
+        parts = []
+        # "last+max+mean": the kinds concatenated in the order given (ULMFiT's concat pooling)
+        for kind in self.pooling.split("+"):
+            if kind == "last":
+                # forward direction: state after the last real token; reverse direction: state after reading back to t=0
+                parts.append(out[-1, :H] if self.dirs == 1 else torch.cat([out[-1, :H], out[0, H:]]))
+            elif kind == "mean":
+                parts.append(out.mean(0))
+            elif kind == "max":
+                parts.append(out.max(0).values)
+            else:
+                raise SystemExit(f"unknown pooling {self.pooling}")
+        feat = torch.cat(parts)
         return self.fc(feat)
 
 

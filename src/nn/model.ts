@@ -25,7 +25,7 @@ import { rnnBackward, rnnForward } from './rnn.ts';
 import { gruBackward, gruForward } from './gru.ts';
 import { lstmBackward, lstmForward } from './lstm.ts';
 import { dropoutBackward, dropoutForward } from './dropout.ts';
-import { poolBackward, poolForward, type Pooling } from './pooling.ts';
+import { poolBackward, poolForward, poolKinds, type Pooling } from './pooling.ts';
 import { linearBackward, linearForward } from './linear.ts';
 import { allocF32, allocI32, release } from './kernels.ts';
 import { applyDenormalMode } from './fpenv.ts';
@@ -50,7 +50,13 @@ export interface ModelConfig {
   bidirectional: boolean;
   /** Dropout probability between recurrent layers and before the linear head (0 = none). */
   dropout: number;
+  /**
+   * Dropout probability on the embedded tokens, the first layer's input (PyTorch: nn.Dropout after nn.Embedding);
+   * absent or 0 = none. Training only, like `dropout`.
+   */
+  embedDropout?: number;
   numClasses: number;
+  /** 'last' | 'mean' | 'max', or several joined by '+' and concatenated (ULMFiT's 'last+max+mean'). */
   pooling: Pooling;
 }
 
@@ -93,9 +99,9 @@ export function validateModelConfig(c: ModelConfig): void {
     throw new UserError(`numClasses must be an integer ≥ 2, got ${c.numClasses}; a classifier needs two labels`);
   }
   if (!(c.dropout >= 0 && c.dropout < 1)) throw new UserError(`dropout must be in [0, 1), got ${c.dropout}`);
-  if (c.pooling !== 'last' && c.pooling !== 'mean' && c.pooling !== 'max') {
-    throw new UserError(`unknown pooling '${c.pooling}'; use last, mean or max`);
-  }
+  const ed = c.embedDropout ?? 0;
+  if (!(ed >= 0 && ed < 1)) throw new UserError(`embedding dropout must be in [0, 1), got ${c.embedDropout}`);
+  poolKinds(c.pooling);
 }
 
 /** The forward-only buffers of RnnClassifier.predictLogits. */
@@ -129,6 +135,8 @@ export class RnnClassifier {
   readonly outDim: number;
   private readonly dirs: number;
   private readonly D: number;
+  /** Width of the pooled feature the head reads: D per pooling kind. */
+  private readonly F: number;
   private readonly embedding: Param;
   private readonly layers: Layer[] = [];
   private readonly fcW: Param;
@@ -142,6 +150,8 @@ export class RnnClassifier {
   private lay: PackedLayout | undefined;
   private ids: Int32Array = new Int32Array(0);
   private emb: Float32Array = new Float32Array(0);
+  private embDrop: Float32Array = new Float32Array(0);
+  private embMask: Float32Array = new Float32Array(0);
   private outs: Float32Array[] = [];
   private outRows: Rows[][] = [];
   private drops: Float32Array[] = [];
@@ -168,6 +178,7 @@ export class RnnClassifier {
   private calls: DirCall[][] = [];
   private lastB = 0;
   private lastDropout = false;
+  private lastEmbedDropout = false;
   private pendingBackward = false;
 
   /**
@@ -181,6 +192,7 @@ export class RnnClassifier {
     const { arch, vocabSize: V, embed: E, hidden: H, numLayers, bidirectional, numClasses } = config;
     this.dirs = bidirectional ? 2 : 1;
     this.D = H * this.dirs;
+    this.F = this.D * poolKinds(config.pooling).length;
     this.outDim = numClasses === 2 ? 1 : numClasses;
     const G = GATES[arch];
 
@@ -204,7 +216,7 @@ export class RnnClassifier {
       }
       this.layers.push(layer);
     }
-    this.fcW = this.add(makeParam('fc.weight', [this.outDim, this.D]));
+    this.fcW = this.add(makeParam('fc.weight', [this.outDim, this.F]));
     this.fcB = this.add(makeParam('fc.bias', [this.outDim]));
 
     // PyTorch default init (the embedding's scale aside), drawn in state_dict order from the seeded stream.
@@ -228,7 +240,7 @@ export class RnnClassifier {
         }
       }
     }
-    const fb = 1 / Math.sqrt(this.D);
+    const fb = 1 / Math.sqrt(this.F);
     fillUniform(this.fcW.data, fb, rng);
     fillUniform(this.fcB.data, fb, rng);
     this.dropRng = rng.fork();
@@ -280,10 +292,16 @@ export class RnnClassifier {
     const N = lay.N;
     const D = this.D;
     const useDropout = training && p > 0;
+    const pe = this.config.embedDropout ?? 0;
+    const useEmbedDropout = training && pe > 0;
     const r = rng ?? this.dropRng;
 
     embeddingForward(this.emb, this.ids, this.embedding.data, V, E, batch.tokens, batch.maxLen, lay);
     let x: Float32Array = this.emb;
+    if (useEmbedDropout) {
+      dropoutForward(this.embDrop, x, this.embMask, N * E, pe, r);
+      x = this.embDrop;
+    }
     const cell = CELLS[arch];
     this.calls = [];
     for (let k = 0; k < this.layers.length; k++) {
@@ -308,13 +326,14 @@ export class RnnClassifier {
     poolForward(pooling, this.feat, this.outs[this.layers.length - 1]!, lay, H, this.dirs, this.argmax);
     let f: Float32Array = this.feat;
     if (useDropout) {
-      dropoutForward(this.featDrop, f, this.featMask, B * D, p, r);
+      dropoutForward(this.featDrop, f, this.featMask, B * this.F, p, r);
       f = this.featDrop;
     }
     const logits = this.logits.length === B * this.outDim ? this.logits : this.logits.subarray(0, B * this.outDim);
-    linearForward(logits, f, this.fcW.data, this.fcB.data, B, D, this.outDim);
+    linearForward(logits, f, this.fcW.data, this.fcB.data, B, this.F, this.outDim);
     this.lastB = B;
     this.lastDropout = useDropout;
+    this.lastEmbedDropout = useEmbedDropout;
     this.pendingBackward = true;
     return logits;
   }
@@ -351,7 +370,7 @@ export class RnnClassifier {
     }
     poolForward(pooling, inf.feat, x, lay, H, this.dirs, inf.argmax);
     const logits = inf.logits.subarray(0, B * this.outDim);
-    linearForward(logits, inf.feat, this.fcW.data, this.fcB.data, B, this.D, this.outDim);
+    linearForward(logits, inf.feat, this.fcW.data, this.fcB.data, B, this.F, this.outDim);
     this.pendingBackward = false;
     return logits;
   }
@@ -382,7 +401,7 @@ export class RnnClassifier {
     this.work.push(...buffers); // released with the model (workReleaser) or by dispose()
     this.inf = {
       capRows, capB, lay: old?.lay, ids, emb, outs, outRows, dirBufs, buffers,
-      feat: new Float32Array(capB * D), argmax: new Int32Array(capB * D), logits: new Float32Array(capB * this.outDim),
+      feat: new Float32Array(capB * this.F), argmax: new Int32Array(capB * D), logits: new Float32Array(capB * this.outDim),
     };
     return this.inf;
   }
@@ -399,8 +418,8 @@ export class RnnClassifier {
     const L = this.layers.length;
 
     const fIn = this.lastDropout ? this.featDrop : this.feat;
-    linearBackward(this.dFeat, this.fcW.grad, this.fcB.grad, dLogits, fIn, this.fcW.data, B, D, this.outDim);
-    if (this.lastDropout) dropoutBackward(this.dFeat, this.dFeat, this.featMask, B * D);
+    linearBackward(this.dFeat, this.fcW.grad, this.fcB.grad, dLogits, fIn, this.fcW.data, B, this.F, this.outDim);
+    if (this.lastDropout) dropoutBackward(this.dFeat, this.dFeat, this.featMask, B * this.F);
 
     // dOut of the current layer lives in one of two ping-pong buffers; its dx goes to the other.
     let dCur: Float32Array = this.dA;
@@ -418,6 +437,7 @@ export class RnnClassifier {
         [dCurRows, dNextRows] = [dNextRows, dCurRows];
       }
     }
+    if (this.lastEmbedDropout) dropoutBackward(this.dEmb, this.dEmb, this.embMask, N * E);
     embeddingBackward(this.embedding.grad, this.dEmb, this.ids, N, E);
   }
 
@@ -432,10 +452,10 @@ export class RnnClassifier {
     const D = this.D;
     if (B > this.capB) {
       this.capB = B;
-      this.feat = new Float32Array(B * D);
-      this.featDrop = new Float32Array(B * D);
-      this.featMask = new Float32Array(B * D);
-      this.dFeat = new Float32Array(B * D);
+      this.feat = new Float32Array(B * this.F);
+      this.featDrop = new Float32Array(B * this.F);
+      this.featMask = new Float32Array(B * this.F);
+      this.dFeat = new Float32Array(B * this.F);
       this.argmax = new Int32Array(B * D);
       this.capRows = 0; // DirBuffers hold per-sequence scratch too: rebuild them below
     }
@@ -448,6 +468,9 @@ export class RnnClassifier {
     this.work.push(this.ids);
     this.emb = this.allocWork(rows * E);
     this.dEmb = this.allocWork(rows * E);
+    const embedDropout = (this.config.embedDropout ?? 0) > 0;
+    this.embDrop = new Float32Array(embedDropout ? rows * E : 0);
+    this.embMask = new Float32Array(embedDropout ? rows * E : 0);
     // The recurrent kernels read and write these (outputs and their gradients), so they live in kernel memory.
     this.dA = this.allocWork(rows * D);
     this.dB = this.allocWork(rows * D);

@@ -6,48 +6,77 @@
  *        (the reverse direction's final state, since it runs from len−1 down to 0).
  *  mean: average of the outputs over the valid steps t < len.
  *  max:  element-wise maximum over the valid steps (the gradient goes to the arg-max step).
+ *
+ * Several kinds joined by '+' are concatenated in the order given: 'last+max+mean' is ULMFiT's concat pooling
+ * (Howard & Ruder 2018), feature [last ‖ max ‖ mean] of width D · 3. Each part is D wide.
  */
+import { UserError } from '../util/errors.ts';
 import type { PackedLayout } from './packing.ts';
 
-export type Pooling = 'last' | 'mean' | 'max';
+export type PoolKind = 'last' | 'mean' | 'max';
+export const POOL_KINDS: readonly PoolKind[] = ['last', 'mean', 'max'];
+/** One kind, or several joined by '+' (e.g. 'max+mean'). */
+export type Pooling = string;
 
-/** argmax [B, D]: for 'max', the packed row each feature came from (used by the backward). */
+/** The kinds of a pooling spec, in feature order; a one-line UserError names a bad one. */
+export function poolKinds(pooling: Pooling): PoolKind[] {
+  const parts = String(pooling).split('+').map((s) => s.trim());
+  for (const p of parts) {
+    if (!(POOL_KINDS as readonly string[]).includes(p)) {
+      throw new UserError(`unknown pooling '${pooling}'; use ${POOL_KINDS.join(', ')}, or several joined by '+' (e.g. last+max+mean)`);
+    }
+  }
+  if (new Set(parts).size !== parts.length) throw new UserError(`pooling '${pooling}' names a kind twice`);
+  return parts as PoolKind[];
+}
+
+/**
+ * feat [B, F] with F = D · kinds.length. argmax [B, D]: for 'max', the packed row each max came from (for the
+ * backward).
+ */
 export function poolForward(
-  kind: Pooling, feat: Float32Array, out: Float32Array, lay: PackedLayout, H: number, dirs: number, argmax: Int32Array,
+  pooling: Pooling, feat: Float32Array, out: Float32Array, lay: PackedLayout, H: number, dirs: number, argmax: Int32Array,
 ): void {
+  const kinds = poolKinds(pooling);
   const D = H * dirs;
+  const F = D * kinds.length;
   const { order, sortedLengths, offsets } = lay;
   for (let j = 0; j < lay.B; j++) {
-    const fb = order[j]! * D;
+    const b = order[j]!;
     const len = sortedLengths[j]!;
-    if (kind === 'last') {
-      const rowF = (offsets[len - 1]! + j) * D;
-      for (let k = 0; k < H; k++) feat[fb + k] = out[rowF + k]!;
-      if (dirs === 2) {
-        const rowR = (offsets[0]! + j) * D;
-        for (let k = H; k < D; k++) feat[fb + k] = out[rowR + k]!;
-      }
-    } else if (kind === 'mean') {
-      feat.fill(0, fb, fb + D);
-      for (let t = 0; t < len; t++) {
-        const row = (offsets[t]! + j) * D;
-        for (let k = 0; k < D; k++) feat[fb + k] += out[row + k]!;
-      }
-      const inv = 1 / len;
-      for (let k = 0; k < D; k++) feat[fb + k] *= inv;
-    } else {
-      const r0 = offsets[0]! + j;
-      for (let k = 0; k < D; k++) {
-        feat[fb + k] = out[r0 * D + k]!;
-        argmax[fb + k] = r0;
-      }
-      for (let t = 1; t < len; t++) {
-        const r = offsets[t]! + j;
+    for (let part = 0; part < kinds.length; part++) {
+      const fb = b * F + part * D;
+      const kind = kinds[part]!;
+      if (kind === 'last') {
+        const rowF = (offsets[len - 1]! + j) * D;
+        for (let k = 0; k < H; k++) feat[fb + k] = out[rowF + k]!;
+        if (dirs === 2) {
+          const rowR = (offsets[0]! + j) * D;
+          for (let k = H; k < D; k++) feat[fb + k] = out[rowR + k]!;
+        }
+      } else if (kind === 'mean') {
+        feat.fill(0, fb, fb + D);
+        for (let t = 0; t < len; t++) {
+          const row = (offsets[t]! + j) * D;
+          for (let k = 0; k < D; k++) feat[fb + k] += out[row + k]!;
+        }
+        const inv = 1 / len;
+        for (let k = 0; k < D; k++) feat[fb + k] *= inv;
+      } else {
+        const ab = b * D;
+        const r0 = offsets[0]! + j;
         for (let k = 0; k < D; k++) {
-          const v = out[r * D + k]!;
-          if (v > feat[fb + k]!) {
-            feat[fb + k] = v;
-            argmax[fb + k] = r;
+          feat[fb + k] = out[r0 * D + k]!;
+          argmax[ab + k] = r0;
+        }
+        for (let t = 1; t < len; t++) {
+          const r = offsets[t]! + j;
+          for (let k = 0; k < D; k++) {
+            const v = out[r * D + k]!;
+            if (v > feat[fb + k]!) {
+              feat[fb + k] = v;
+              argmax[ab + k] = r;
+            }
           }
         }
       }
@@ -55,32 +84,39 @@ export function poolForward(
   }
 }
 
-/** Writes d(loss)/d(out) [N, D] from d(loss)/d(feat) [B, D] (dOut is fully overwritten). */
+/** Writes d(loss)/d(out) [N, D] from d(loss)/d(feat) [B, F] (dOut is fully overwritten). */
 export function poolBackward(
-  kind: Pooling, dOut: Float32Array, dFeat: Float32Array, lay: PackedLayout, H: number, dirs: number,
+  pooling: Pooling, dOut: Float32Array, dFeat: Float32Array, lay: PackedLayout, H: number, dirs: number,
   argmax: Int32Array,
 ): void {
+  const kinds = poolKinds(pooling);
   const D = H * dirs;
+  const F = D * kinds.length;
   const { order, sortedLengths, offsets } = lay;
-  if (kind !== 'mean') dOut.fill(0, 0, lay.N * D);
+  dOut.fill(0, 0, lay.N * D);
   for (let j = 0; j < lay.B; j++) {
-    const fb = order[j]! * D;
+    const b = order[j]!;
     const len = sortedLengths[j]!;
-    if (kind === 'last') {
-      const rowF = (offsets[len - 1]! + j) * D;
-      for (let k = 0; k < H; k++) dOut[rowF + k] += dFeat[fb + k]!;
-      if (dirs === 2) {
-        const rowR = (offsets[0]! + j) * D;
-        for (let k = H; k < D; k++) dOut[rowR + k] += dFeat[fb + k]!;
+    for (let part = 0; part < kinds.length; part++) {
+      const fb = b * F + part * D;
+      const kind = kinds[part]!;
+      if (kind === 'last') {
+        const rowF = (offsets[len - 1]! + j) * D;
+        for (let k = 0; k < H; k++) dOut[rowF + k] += dFeat[fb + k]!;
+        if (dirs === 2) {
+          const rowR = (offsets[0]! + j) * D;
+          for (let k = H; k < D; k++) dOut[rowR + k] += dFeat[fb + k]!;
+        }
+      } else if (kind === 'mean') {
+        const inv = 1 / len;
+        for (let t = 0; t < len; t++) {
+          const row = (offsets[t]! + j) * D;
+          for (let k = 0; k < D; k++) dOut[row + k] += dFeat[fb + k]! * inv;
+        }
+      } else {
+        const ab = b * D;
+        for (let k = 0; k < D; k++) dOut[argmax[ab + k]! * D + k] += dFeat[fb + k]!;
       }
-    } else if (kind === 'mean') {
-      const inv = 1 / len;
-      for (let t = 0; t < len; t++) {
-        const row = (offsets[t]! + j) * D;
-        for (let k = 0; k < D; k++) dOut[row + k] = dFeat[fb + k]! * inv;
-      }
-    } else {
-      for (let k = 0; k < D; k++) dOut[argmax[fb + k]! * D + k] += dFeat[fb + k]!;
     }
   }
 }

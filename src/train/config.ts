@@ -34,6 +34,8 @@ export interface ResolvedTrain {
   layers: number;
   bidirectional: boolean;
   dropout: number;
+  /** Dropout on the embedded tokens (absent in configs written before --embed-dropout, and when 0). */
+  embedDropout?: number;
   pooling: ModelConfig['pooling'];
   clip: number | null;
   schedule: { kind: ScheduleKind; options: ScheduleOptions };
@@ -73,7 +75,8 @@ export function resolveTrain(o: TrainOptions): ResolvedTrain {
     arch: o.arch, optimizer: o.optimizer, optimizerOptions, epochs: o.epochs, batchSize: o.batchSize, embed: o.embed,
     embedInitStd: o.embedInitStd,
     forgetBias: o.arch !== 'lstm' || o.forgetBias === 'pytorch' ? null : o.forgetBias,
-    hidden: o.hidden, layers: o.layers, bidirectional: o.bidirectional, dropout: o.dropout, pooling: o.pooling,
+    hidden: o.hidden, layers: o.layers, bidirectional: o.bidirectional, dropout: o.dropout,
+    ...(o.embedDropout ? { embedDropout: o.embedDropout } : {}), pooling: o.pooling,
     clip: o.clip > 0 ? o.clip : null, schedule: { kind: o.schedule, options }, patience: o.patience ?? null,
     select: o.select ?? DEFAULT_SELECT, seed: o.seed,
     threads: o.threads ?? null, classWeights: o.classWeights ?? 'none', embeddings: o.embeddings ?? null,
@@ -84,7 +87,7 @@ export function resolveTrain(o: TrainOptions): ResolvedTrain {
 export function modelConfig(t: ResolvedTrain, vocabSize: number, numClasses: number): ModelConfig {
   return {
     arch: t.arch, vocabSize, embed: t.embed, hidden: t.hidden, numLayers: t.layers, bidirectional: t.bidirectional,
-    dropout: t.dropout, numClasses, pooling: t.pooling,
+    dropout: t.dropout, ...(t.embedDropout ? { embedDropout: t.embedDropout } : {}), numClasses, pooling: t.pooling,
   };
 }
 
@@ -153,7 +156,7 @@ const IDENTITY_FLAGS: Record<string, string> = {
   'train.optimizerOptions.momentum': '--momentum', 'train.optimizerOptions.weightDecay': '--weight-decay',
   'train.batchSize': '--batch-size', 'train.embed': '--embed', 'train.embedInitStd': '--embed-init-std',
   'train.forgetBias': '--forget-bias', 'train.hidden': '--hidden', 'train.layers': '--layers',
-  'train.bidirectional': '--bidirectional', 'train.dropout': '--dropout', 'train.pooling': '--pooling', 'train.clip': '--clip',
+  'train.bidirectional': '--bidirectional', 'train.dropout': '--dropout', 'train.embedDropout': '--embed-dropout', 'train.pooling': '--pooling', 'train.clip': '--clip',
   'train.schedule.kind': '--schedule', 'train.schedule.options.stepSize': '--step-size', 'train.schedule.options.gamma': '--gamma',
   'train.schedule.options.factor': '--gamma', 'train.schedule.options.totalEpochs': '--epochs (the cosine schedule\'s length)',
   'train.patience': '--patience', 'train.select': '--select', 'train.seed': '--seed',

@@ -11,11 +11,13 @@
 import { z } from 'zod';
 import { UserError, zodOneLine } from '../util/errors.ts';
 import { OPTIMIZER_NAMES, SCHEDULE_KINDS, type OptimizerName, type ScheduleKind } from '../optim/index.ts';
-import type { Arch, Pooling } from '../nn/model.ts';
+import type { Arch } from '../nn/model.ts';
+import { poolKinds, POOL_KINDS } from '../nn/pooling.ts';
 import { DEFAULT_SEED } from '../data/seed.ts';
 
 export const ARCHS = ['rnn', 'gru', 'lstm'] as const satisfies readonly Arch[];
-export const POOLINGS = ['last', 'mean', 'max'] as const satisfies readonly Pooling[];
+/** The pooling kinds; --pooling takes one, or several joined by '+' (concatenated: 'last+max+mean'). */
+export const POOLINGS = POOL_KINDS;
 export const CLASS_WEIGHTS = ['none', 'balanced'] as const;
 /**
  * How the kept epoch (model.safetensors, metrics.json) is chosen on the validation split. Epoch 0, the untrained
@@ -73,7 +75,7 @@ export const TRAIN_DEFAULTS = {
 export const TRAIN_FLAGS: Record<string, string> = {
   arch: '--arch', optimizer: '--optimizer', lr: '--lr', momentum: '--momentum', weightDecay: '--weight-decay',
   epochs: '--epochs', batchSize: '--batch-size', embed: '--embed', embedInitStd: '--embed-init-std', forgetBias: '--forget-bias', hidden: '--hidden', layers: '--layers',
-  bidirectional: '--bidirectional', dropout: '--dropout', pooling: '--pooling', clip: '--clip', schedule: '--schedule',
+  bidirectional: '--bidirectional', dropout: '--dropout', embedDropout: '--embed-dropout', pooling: '--pooling', clip: '--clip', schedule: '--schedule',
   stepSize: '--step-size', gamma: '--gamma', patience: '--patience', select: '--select', seed: '--seed', threads: '--threads',
   classWeights: '--class-weights', embeddings: '--embeddings', freezeEmbeddings: '--freeze-embeddings',
 };
@@ -116,7 +118,17 @@ export const trainOptionsSchema = z.object({
   bidirectional: flag.default(TRAIN_DEFAULTS.bidirectional),
   dropout: num('--dropout').pipe(z.number().min(0, { error: '--dropout must be in [0, 1)' })
     .lt(1, { error: '--dropout must be in [0, 1)' })).default(TRAIN_DEFAULTS.dropout),
-  pooling: oneOf('--pooling', POOLINGS).default(TRAIN_DEFAULTS.pooling),
+  /** Dropout on the embedded tokens; absent = 0 (no zod default, so settings recorded before it compare equal). */
+  embedDropout: num('--embed-dropout').pipe(z.number().min(0, { error: '--embed-dropout must be in [0, 1)' })
+    .lt(1, { error: '--embed-dropout must be in [0, 1)' })).optional(),
+  pooling: z.string({ error: '--pooling must be a word' }).transform((v, ctx) => {
+    try {
+      return poolKinds(v).join('+');
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `--pooling: ${(e as Error).message}` });
+      return z.NEVER;
+    }
+  }).default(TRAIN_DEFAULTS.pooling),
   /** Max global gradient norm; 0 = no clipping. */
   clip: num('--clip').pipe(z.number().min(0, { error: '--clip must be ≥ 0 (0 = off)' })).default(TRAIN_DEFAULTS.clip),
   schedule: oneOf('--schedule', SCHEDULE_KINDS).default(TRAIN_DEFAULTS.schedule),

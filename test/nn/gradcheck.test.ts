@@ -25,7 +25,7 @@ function check(over: Partial<ModelConfig>, seed: number): { worst: number; name:
   // float32 noise) sometimes crosses such a kink. So for max pooling we also take a fine-step estimate (which does
   // not cross kinks but is noisier) and compare each element with whichever estimate agrees better: a wrong
   // analytic gradient disagrees with both.
-  if (cfg.pooling === 'max') {
+  if (cfg.pooling.includes('max')) {
     const fine = numericGrads(model, batch, seed + 2, 2 ** -9);
     for (const p of model.params) {
       const a = an.get(p.name)!;
@@ -74,6 +74,10 @@ const cases: [string, Partial<ModelConfig>][] = [
   ['lstm, multi-class cross-entropy', { arch: 'lstm', numClasses: 3 }],
   ['gru, multi-class, mean pooling', { arch: 'gru', numClasses: 4, pooling: 'mean', bidirectional: false }],
   ['lstm, dropout between layers and before the head', { arch: 'lstm', dropout: 0.3 }],
+  ['gru, concat pooling last+max+mean, bidirectional', { arch: 'gru', pooling: 'last+max+mean' }],
+  ['rnn, concat pooling mean+last, unidirectional, multi-class', { arch: 'rnn', pooling: 'mean+last', bidirectional: false, numClasses: 3 }],
+  ['lstm, embedding dropout and dropout, max+mean pooling', { arch: 'lstm', embedDropout: 0.3, dropout: 0.2, pooling: 'max+mean' }],
+  ['gru, embedding dropout alone, 1 layer', { arch: 'gru', embedDropout: 0.4, numLayers: 1 }],
   ['gru, dropout, 3 layers', { arch: 'gru', dropout: 0.25, numLayers: 3 }],
 ];
 

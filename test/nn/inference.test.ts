@@ -16,6 +16,7 @@ for (const arch of ['rnn', 'gru', 'lstm'] as const) {
   variants.push({ arch });
   variants.push({ arch, numLayers: 3, bidirectional: true, pooling: 'mean', numClasses: 3 });
   variants.push({ arch, numLayers: 2, pooling: 'max' });
+  variants.push({ arch, bidirectional: true, pooling: 'last+max+mean', embedDropout: 0.4 });
 }
 
 for (const v of variants) {

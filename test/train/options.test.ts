@@ -68,7 +68,12 @@ test('commander strings and experiment-config JSON values parse alike', () => {
 test('bad values give one line naming the flag and the allowed values', () => {
   fails({ arch: 'transformer' }, /^bad training option: --arch must be one of rnn, gru, lstm \(got "transformer"\)$/);
   fails({ optimizer: 'lion' }, /--optimizer must be one of sgd, nag, adadelta, adam, adamw, rmsprop/);
-  fails({ pooling: 'sum' }, /--pooling must be one of last, mean, max/);
+  fails({ pooling: 'sum' }, /--pooling: unknown pooling 'sum'; use last, mean, max, or several joined by '\+'/);
+  fails({ pooling: 'max+max' }, /--pooling: pooling 'max\+max' names a kind twice/);
+  fails({ embedDropout: '1' }, /--embed-dropout must be in \[0, 1\)/);
+  assert.equal(parseTrainOptions({ pooling: 'last+max+mean' }).pooling, 'last+max+mean');
+  assert.equal(parseTrainOptions({ pooling: ' max + mean ' }).pooling, 'max+mean', 'normalised as recorded');
+  assert.equal(parseTrainOptions({ embedDropout: '0.25' }).embedDropout, 0.25);
   fails({ schedule: 'linear' }, /--schedule must be one of constant, step, cosine, plateau/);
   fails({ lr: 'fast' }, /--lr must be a number \(got "fast"\)/);
   fails({ lr: '-1' }, /--lr must be > 0/);

@@ -41,11 +41,13 @@ function close(actual: ArrayLike<number>, expected: readonly number[], what: str
 
 const files = readdirSync(FIXTURES).filter((f) => /^torch-load-.*\.json$/.test(f)).sort();
 
-test('the committed PyTorch fixtures cover LSTM/GRU/RNN, binary and 3-class, bidirectional, stacked, all poolings', () => {
+test('the committed PyTorch fixtures cover LSTM/GRU/RNN, binary and 3-class, bidirectional, stacked, all poolings, concat pooling', () => {
   const models = files.map((f) => (JSON.parse(readFileSync(new URL(f, FIXTURES), 'utf8')) as Fixture).config.model);
   assert.ok(files.length >= 3);
   assert.deepEqual(new Set(models.map((m) => m.arch)), new Set(['rnn', 'gru', 'lstm']));
-  assert.deepEqual(new Set(models.map((m) => m.pooling)), new Set(['last', 'mean', 'max']));
+  assert.deepEqual(new Set(models.flatMap((m) => m.pooling.split('+'))), new Set(['last', 'mean', 'max']));
+  assert.ok(models.some((m) => m.pooling === 'last+max+mean') && models.some((m) => (m.embedDropout ?? 0) > 0),
+    'concat pooling and a model trained with embedding dropout');
   assert.ok(models.some((m) => m.bidirectional) && models.some((m) => m.numLayers > 1));
   assert.ok(models.some((m) => m.numClasses === 2) && models.some((m) => m.numClasses > 2));
 });

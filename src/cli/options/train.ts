@@ -39,7 +39,8 @@ export function addModelOptions(cmd: Command): Command {
     .option('--layers <n>', `stacked recurrent layers (default: ${d.layers})`)
     .option('--bidirectional', 'run each layer in both directions')
     .option('--dropout <p>', `dropout between layers and before the classifier, in [0, 1) (default: ${d.dropout})`)
-    .option('--pooling <how>', `sequence → vector: ${POOLINGS.join(' | ')} (default: ${d.pooling})`)
+    .option('--embed-dropout <p>', 'dropout on the embedded tokens (the first layer\'s input), in [0, 1) (default: 0)')
+    .option('--pooling <how>', `sequence → vector: ${POOLINGS.join(' | ')}, or several joined by '+' and concatenated (e.g. last+max+mean) (default: ${d.pooling})`)
     .option('--clip <norm>', 'clip the global gradient norm to this value; 0 = off (default: 1)')
     .option('--schedule <kind>', `lr schedule per epoch: ${SCHEDULE_KINDS.join(' | ')} (default: ${d.schedule})`)
     .option('--step-size <n>', 'step schedule: epochs between lr cuts (default: a third of --epochs, rounded; 2 for 5)')
@@ -109,6 +110,7 @@ export function recordedOptions(config: RunConfig): Record<string, unknown> {
   };
   if (o.momentum !== undefined) out.momentum = o.momentum;
   if (o.weightDecay !== undefined) out.weightDecay = o.weightDecay;
+  if (t.embedDropout) out.embedDropout = t.embedDropout;
   if (t.arch === 'lstm') out.forgetBias = t.forgetBias ?? 'pytorch';
   if (s.kind === 'step') Object.assign(out, { stepSize: s.options.stepSize, gamma: s.options.gamma });
   if (s.kind === 'plateau') out.gamma = s.options.factor;
