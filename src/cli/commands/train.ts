@@ -12,6 +12,7 @@ import { readRunConfig, runFile } from '../../train/run-dir.ts';
 import { checkOutDir } from '../../util/paths.ts';
 import { searchOneModel } from '../../experiment/search/single.ts';
 import { LR_SEARCH_MODES } from '../../experiment/search/study.ts';
+import { applyTrainPreset, presetFlags, TRAIN_PRESETS, TRAIN_PRESET_NAMES } from '../../train/presets.ts';
 
 const EXAMPLES = `
 Examples:
@@ -40,12 +41,20 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'run directory to create (or to continue with --resume)')
     .option('--resume', "continue the run in --out from its last completed epoch (or return it if finished), with the settings in its config.json; options given again must agree, except --epochs (extends it) and --threads")
     .option('--no-baseline', 'skip the NBSVM uni+bigram baseline (computed before training, seconds on IMDB; see rnnlab baseline)')
+    .option('--preset <name>', `a named recipe that fills every option not given: ${TRAIN_PRESET_NAMES.join(' | ')} (see below)`)
     .option('--lr-search <mode>', `choose the learning rate on validation data first: ${LR_SEARCH_MODES.join(' | ')}`, 'off');
   addTrainOptions(cmd);
-  cmd.addHelpText('after', DIVERGENCE_HELP + EXAMPLES);
+  const presetHelp = '\nPresets (--preset NAME; a flag given on the command line wins):\n' + Object.entries(TRAIN_PRESETS)
+    .map(([name, p]) => `  ${name}: ${p.summary}\n    = ${presetFlags(p)}\n`).join('');
+  cmd.addHelpText('after', DIVERGENCE_HELP + EXAMPLES + presetHelp);
   cmd.action(async (raw: Record<string, unknown>) => {
     const dir = String(raw.out);
     checkOutDir(dir); // a bad --out is one line before anything is loaded
+    if (raw.preset !== undefined) {
+      // before --resume's recorded settings, which then replace whatever the preset filled
+      const preset = applyTrainPreset(String(raw.preset), raw, (key) => cmd.getOptionValueSource(key) === 'cli');
+      process.stdout.write(`preset ${String(raw.preset).toLowerCase()}: ${presetFlags(preset)} (flags given on the command line win)\n`);
+    }
     if (raw.resume === true && existsSync(runFile(dir, 'config'))) {
       // --resume: the run's own settings, from its config.json; flags given again are checked against them by
       // trainRun, which lists every disagreement at once (--epochs may grow: that extends the run)

@@ -1,0 +1,49 @@
+/**
+ * Named recipes for `rnnlab train --preset NAME`: option values (the keys of the command's options, values as typed
+ * on the command line) that fill every option the user did not give; a flag given on the command line wins.
+ * The table is the documentation: `train --help` prints it, README quotes it with the measurements behind it, and a
+ * test checks that each entry resolves to exactly these settings.
+ */
+import { UserError } from '../util/errors.ts';
+
+export interface TrainPreset {
+  /** One line for --help. */
+  summary: string;
+  /** option key → value ('true' for a switch), as a user would type it. */
+  options: Record<string, string | true>;
+}
+
+export const TRAIN_PRESETS = {
+  /**
+   * The full-IMDB recipe of README "The strong preset": a bidirectional layer read out by ULMFiT's concat pooling,
+   * the last 400 tokens, dropout on the embedded tokens and before the head; 3 epochs with the rate cut after the
+   * second, the epoch kept by validation loss.
+   */
+  strong: {
+    summary: 'bidirectional, last+max+mean pooling, last 400 tokens, embedding dropout 0.3, dropout 0.5, 3 epochs (rate × 0.1 after epoch 2)',
+    options: {
+      bidirectional: true, pooling: 'last+max+mean', maxLen: '400', embedDropout: '0.3', dropout: '0.5',
+      epochs: '3', stepSize: '2',
+    },
+  },
+} as const satisfies Record<string, TrainPreset>;
+
+export type TrainPresetName = keyof typeof TRAIN_PRESETS;
+export const TRAIN_PRESET_NAMES = Object.keys(TRAIN_PRESETS) as TrainPresetName[];
+
+/**
+ * Fills `raw` (a command's option values) from the preset for every key `given(key)` says the user did not type.
+ * Returns the preset, or throws a one-line UserError for an unknown name.
+ */
+export function applyTrainPreset(name: string, raw: Record<string, unknown>, given: (key: string) => boolean): TrainPreset {
+  const preset = (TRAIN_PRESETS as Record<string, TrainPreset>)[name.toLowerCase()];
+  if (!preset) throw new UserError(`unknown --preset '${name}'; use ${TRAIN_PRESET_NAMES.join(', ')}`);
+  for (const [key, value] of Object.entries(preset.options)) if (!given(key)) raw[key] = value;
+  return preset;
+}
+
+/** The preset as flags, for messages: --bidirectional --pooling last+max+mean … */
+export function presetFlags(preset: TrainPreset): string {
+  return Object.entries(preset.options)
+    .map(([k, v]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}${v === true ? '' : ` ${v}`}`).join(' ');
+}

@@ -1,0 +1,58 @@
+/**
+ * `rnnlab train --preset NAME`: every entry of the preset table (src/train/presets.ts, the one README quotes and
+ * --help prints) ends up in config.json as documented; a flag given on the command line wins; a bad name is one line.
+ */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { oneLineError, rnnlab } from './helpers.ts';
+import { tmpDir, writeSyntheticCsv } from '../train/helpers.ts';
+import { TRAIN_PRESETS } from '../../src/train/presets.ts';
+
+const root = tmpDir('rnnlab-cli-preset-');
+const csv = writeSyntheticCsv(root, 120);
+const small = ['--dataset', csv, '--embed', '6', '--hidden', '5', '--batch-size', '16', '--val-split', '0.2', '--no-baseline'];
+
+/** Where each preset key lands in config.json, and how its typed value reads there. */
+function recorded(config: Record<string, any>, key: string): unknown {
+  const t = config.train;
+  switch (key) {
+    case 'maxLen': return String(config.data.spec.prepare.maxLen);
+    case 'vocabSize': return String(config.data.spec.prepare.maxSize);
+    case 'stepSize': return String(t.schedule.options.stepSize);
+    case 'bidirectional': return t.bidirectional;
+    case 'pooling': return t.pooling;
+    default: return String(t[key]);
+  }
+}
+
+test('--preset strong: every documented setting is recorded in config.json, and the model is built with it', () => {
+  const out = join(root, 'strong');
+  const r = rnnlab(['train', ...small, '--preset', 'strong', '--epochs', '1', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^preset strong: --bidirectional --pooling last\+max\+mean/m);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  for (const [key, value] of Object.entries(TRAIN_PRESETS.strong.options)) {
+    if (key === 'epochs') continue; // given on the command line: checked below
+    assert.deepEqual(recorded(config, key), value, key);
+  }
+  assert.equal(config.train.epochs, 1, '--epochs given on the command line wins over the preset');
+  assert.equal(config.model.bidirectional, true);
+  assert.equal(config.model.pooling, 'last+max+mean');
+  assert.equal(config.model.embedDropout, Number(TRAIN_PRESETS.strong.options.embedDropout));
+  // the head reads the three pooled parts of both directions: fc.weight is [1, 3 · 2 · hidden]
+  const help = rnnlab(['train', '--help']);
+  assert.match(help.stdout, /strong: .*\n\s+= --bidirectional --pooling last\+max\+mean --max-len 400/);
+});
+
+test('--preset with a flag that disagrees: the flag wins; an unknown preset is a one-line error', () => {
+  const out = join(root, 'override');
+  const r = rnnlab(['train', ...small, '--preset', 'strong', '--epochs', '1', '--pooling', 'max', '--max-len', '30', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  assert.equal(config.train.pooling, 'max');
+  assert.equal(config.data.spec.prepare.maxLen, 30);
+  assert.equal(config.train.bidirectional, true, 'the rest of the preset still applies');
+  oneLineError(rnnlab(['train', ...small, '--preset', 'fast', '--out', join(root, 'x')]), /unknown --preset 'fast'; use strong/);
+});
