@@ -31,6 +31,7 @@ import { runExperiment as runGrid, type ExperimentSummary } from './experiment/r
 import { ARCHS } from './train/options.ts';
 import { OPTIMIZER_NAMES } from './optim/index.ts';
 import { UserError } from './util/errors.ts';
+import { applyTrainPreset, type TrainPresetName } from './train/presets.ts';
 
 /** Where the data comes from and how texts become ids (`rnnlab data`'s options; all optional). */
 export interface DataOptions {
@@ -61,6 +62,8 @@ export type TrainSettings = Partial<TrainOptions>;
 export interface TrainCallOptions extends DataOptions, TrainSettings {
   /** The run directory (created; an existing one holding the same run is resumed or returned). */
   out: string;
+  /** A named recipe (`rnnlab train --preset`): fills every setting not given here, e.g. 'strong'. */
+  preset?: TrainPresetName;
   /** Called after every epoch (epoch 0 = before any update) with that epoch's losses and accuracies. */
   onEpoch?: (record: EpochRecord) => void;
   /** Aborting stops training after the current batch; the run stays resumable (outcome status 'interrupted'). */
@@ -95,6 +98,13 @@ function dataSpec(o: DataOptions, seed: number): DataSpec {
 /** Trains one model into `options.out` (see TrainCallOptions); resolves when it finished, diverged or was aborted. */
 export async function train(options: TrainCallOptions): Promise<RunOutcome> {
   if (typeof options?.out !== 'string' || options.out.trim() === '') throw new UserError('train: give `out`, the run directory');
+  if (options.preset !== undefined) {
+    const filled: Record<string, unknown> = { ...options };
+    applyTrainPreset(String(options.preset), filled, (key) => (options as unknown as Record<string, unknown>)[key] !== undefined);
+    // the table holds option values as typed on a command line; the data options here are numbers
+    for (const key of ['maxLen', 'vocabSize', 'minFreq'] as const) if (typeof filled[key] === 'string') filled[key] = Number(filled[key]);
+    options = filled as unknown as TrainCallOptions;
+  }
   const settings = parseTrainOptions(withEmbeddingDim(pickTrain(options)));
   const data = dataSpec(options, settings.seed);
   return trainRun({ dir: options.out, train: settings, data }, {

@@ -68,6 +68,26 @@ test('train() checks its options like the CLI: one-line UserErrors', async () =>
   await err({}, /give `out`/);
   await err({ out: '/tmp/x', arch: 'transformer' }, /--arch must be one of rnn, gru, lstm/);
   await err({ out: '/tmp/x', dataset: '/nonexistent.csv', epochs: 0 }, /--epochs must be ≥ 1/);
+  await err({ out: '/tmp/x', preset: 'fast' }, /unknown --preset 'fast'; use strong/);
+});
+
+test('train({ preset }) fills what the caller left out, as `rnnlab train --preset` does; given settings win', async () => {
+  const { train } = await import('../../src/index.ts');
+  const { tmpDir, writeSyntheticCsv } = await import('../train/helpers.ts');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const root = tmpDir('rnnlab-api-preset-');
+  const csv = writeSyntheticCsv(root, 80);
+  const out = join(root, 'run');
+  const r = await train({ out, dataset: csv, preset: 'strong', hidden: 4, embed: 4, epochs: 1, baseline: false });
+  assert.equal(r.status, 'ok');
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  assert.equal(config.train.pooling, 'last+max+mean');
+  assert.equal(config.train.bidirectional, true);
+  assert.equal(config.train.embedDropout, 0.3);
+  assert.equal(config.data.spec.prepare.maxLen, 400);
+  assert.equal(config.train.epochs, 1, 'the caller\'s epochs win');
+  assert.equal(config.train.hidden, 4);
 });
 
 test('train → loadModel → predict / evaluate, and runExperiment with a signal and no signal handlers of its own', async () => {
