@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { addTrainOptions, parseTrainCli, TRAIN_FLAGS } from '../options/train.ts';
+import { applyTrainPreset, presetFlags, TRAIN_PRESET_NAMES } from '../../train/presets.ts';
 import { OPTIMIZER_NAMES } from '../../optim/index.ts';
 import { ARCHS } from '../../train/options.ts';
 import { readResults, type Results } from '../../report/results.ts';
@@ -23,7 +24,7 @@ import { runExperiment } from '../../experiment/run.ts';
 
 const DEFAULT_ARCHS = 'rnn,gru,lstm';
 const DEFAULT_OPTIMIZERS = 'sgd,nag,adadelta,adam';
-const PRESETS = ['homework'];
+const PRESETS = ['homework', ...TRAIN_PRESET_NAMES];
 
 const HELP = `
 Grid and output:
@@ -74,6 +75,10 @@ Resuming:
   max length 200 (the first 200 tokens), batch 1000,
   Adam with lr 1e-7 (RNN), 1e-9 (GRU), 1e-10 (LSTM) at a constant rate, 5 epochs. Its report states what happens, next to what a
   default-settings experiment on the same data reached when you pass that folder with --compare DIR.
+
+--preset strong:
+  The training recipe of \`rnnlab train --preset strong\` (see its --help) for every cell alike; flags, a config
+  file's "all", "archs", "optimizers" and "cells" still override it.
 
 Parallel:
   --workers N trains N cells at once in child processes, each with max(1, floor(cores / N)) BLAS threads
@@ -134,11 +139,26 @@ export function register(program: Command): void {
 
     // ---- preset ----
     let preset: ReturnType<typeof homeworkPreset> & { name: string } | null = null;
+    /** A training recipe (`train --preset`, e.g. strong): its training settings are the preset layer of every cell. */
+    let recipe: { name: string; config: ExperimentConfig } | null = null;
     if (raw.preset !== undefined) {
       const name = String(raw.preset).toLowerCase();
-      if (name !== 'homework') throw new UserError(`unknown --preset '${raw.preset}'; use ${PRESETS.join(', ')}`);
-      preset = { name, ...homeworkPreset() };
-      for (const [key, value] of Object.entries(preset.data)) if (!given(key)) raw[key] = String(value);
+      if (name === 'homework') {
+        preset = { name, ...homeworkPreset() };
+        for (const [key, value] of Object.entries(preset.data)) if (!given(key)) raw[key] = String(value);
+      } else if ((TRAIN_PRESET_NAMES as string[]).includes(name)) {
+        const filled: Record<string, unknown> = {};
+        const table = applyTrainPreset(name, filled, () => false);
+        const all: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(filled)) {
+          if (key in TRAIN_FLAGS) all[key] = value; // the preset layer of the plan: below "all", flags, "cells"
+          else if (!given(key)) raw[key] = value; // a data option (--max-len): shared by the whole grid
+        }
+        recipe = { name, config: { all } as ExperimentConfig };
+        process.stdout.write(`preset ${name}: ${presetFlags(table)} for every cell (a config file or flags override it)\n`);
+      } else {
+        throw new UserError(`unknown --preset '${raw.preset}'; use ${PRESETS.join(', ')}`);
+      }
     }
     if (raw.compare !== undefined && !preset) throw new UserError('--compare only goes with --preset homework');
 
@@ -174,7 +194,7 @@ export function register(program: Command): void {
       : null;
     const { cells, settings } = planGrid({
       archs, optimizers, cliTrain, seed: base.seed, threads: base.threads,
-      preset: preset ? { name: preset.name, config: preset.config } : null, config, data: data as unknown as Record<string, unknown>,
+      preset: preset ? { name: preset.name, config: preset.config } : recipe, config, data: data as unknown as Record<string, unknown>,
     });
     const { lrSearch, seeds, raceTo } = parseStudyFlags(raw, preset !== null);
     const grids: Record<string, number[]> = {};
