@@ -22,29 +22,34 @@ function recorded(config: Record<string, any>, key: string): unknown {
     case 'vocabSize': return String(config.data.spec.prepare.maxSize);
     case 'stepSize': return String(t.schedule.options.stepSize);
     case 'bidirectional': return t.bidirectional;
+    case 'select': return t.select;
     case 'pooling': return t.pooling;
     default: return String(t[key]);
   }
 }
 
-test('--preset strong: every documented setting is recorded in config.json, and the model is built with it', () => {
-  const out = join(root, 'strong');
-  const r = rnnlab(['train', ...small, '--preset', 'strong', '--epochs', '1', '--out', out]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^preset strong: --bidirectional --pooling last\+max\+mean/m);
-  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-  for (const [key, value] of Object.entries(TRAIN_PRESETS.strong.options)) {
-    if (key === 'epochs') continue; // given on the command line: checked below
-    assert.deepEqual(recorded(config, key), value, key);
-  }
-  assert.equal(config.train.epochs, 1, '--epochs given on the command line wins over the preset');
-  assert.equal(config.model.bidirectional, true);
-  assert.equal(config.model.pooling, 'last+max+mean');
-  assert.equal(config.model.embedDropout, Number(TRAIN_PRESETS.strong.options.embedDropout));
-  // the head reads the three pooled parts of both directions: fc.weight is [1, 3 · 2 · hidden]
-  const help = rnnlab(['train', '--help']);
-  assert.match(help.stdout, /strong: .*\n\s+= --bidirectional --pooling last\+max\+mean --max-len 400/);
-});
+for (const [name, preset] of Object.entries(TRAIN_PRESETS)) {
+  test(`--preset ${name}: every documented setting is recorded in config.json, and the model is built with it`, () => {
+    const out = join(root, name);
+    const r = rnnlab(['train', ...small, '--preset', name, '--epochs', '1', '--max-len', '12', '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^preset ${name}: --`, 'm'));
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    for (const [key, value] of Object.entries(preset.options)) {
+      if (key === 'epochs' || key === 'maxLen') continue; // given on the command line: checked below
+      assert.deepEqual(recorded(config, key), value, `${name}: ${key}`);
+    }
+    assert.equal(config.train.epochs, 1, '--epochs given on the command line wins over the preset');
+    assert.equal(config.data.spec.prepare.maxLen, 12, '--max-len given on the command line wins over the preset');
+    // the model is built from the same settings
+    assert.equal(config.model.bidirectional, preset.options.bidirectional);
+    assert.equal(config.model.pooling, preset.options.pooling);
+    assert.equal(config.model.embedDropout, Number(preset.options.embedDropout));
+    // --help prints the table entry as flags
+    const help = rnnlab(['train', '--help']);
+    assert.match(help.stdout, new RegExp(`${name}: .*\\n\\s+= --bidirectional --pooling last\\+max\\+mean`));
+  });
+}
 
 test('--preset with a flag that disagrees: the flag wins; an unknown preset is a one-line error', () => {
   const out = join(root, 'override');
