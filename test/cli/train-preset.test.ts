@@ -61,3 +61,13 @@ test('--preset with a flag that disagrees: the flag wins; an unknown preset is a
   assert.equal(config.train.bidirectional, true, 'the rest of the preset still applies');
   oneLineError(rnnlab(['train', ...small, '--preset', 'fast', '--out', join(root, 'x')]), /unknown --preset 'fast'; use strong/);
 });
+
+test('a small training set on the default recipe gets a one-line hint toward --preset small; not with --epochs or a preset', () => {
+  const hint = /^hint: \d+ training examples: .*--preset small/m;
+  const plain = rnnlab(['train', ...small, '--max-len', '12', '--out', join(root, 'hinted')]);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout, hint);
+  const chosen = rnnlab(['train', ...small, '--max-len', '12', '--epochs', '1', '--out', join(root, 'not-hinted')]);
+  assert.equal(chosen.code, 0, chosen.stderr);
+  assert.doesNotMatch(chosen.stdout, hint, 'a user who chose the epochs has made the call');
+});

@@ -109,7 +109,10 @@ export function register(program: Command): void {
     process.once('SIGTERM', onSignal);
     let outcome;
     try {
-      outcome = await trainRun({ dir, train, data }, { resume: raw.resume === true, signal: ac.signal, baseline: raw.baseline !== false });
+      outcome = await trainRun({ dir, train, data }, {
+        resume: raw.resume === true, signal: ac.signal, baseline: raw.baseline !== false,
+        suggestSmallPreset: raw.preset === undefined && cmd.getOptionValueSource('epochs') !== 'cli',
+      });
     } finally {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
