@@ -27,7 +27,7 @@ export const TRAIN_PRESETS = {
     },
   },
   /**
-   * Small or short-text sets (a few hundred to ~10,000 texts; README "Small and short-text data sets"): 5 epochs of a
+   * Small or short-text sets (a few hundred to a few thousand texts; README "Small and short-text data sets"): 5 epochs of a
    * 1,000-text set are 145 optimizer steps, far too few, and the default model memorises such a set within ~5 epochs
    * (its validation loss then rises while its accuracy still climbs, so the kept epoch is chosen by accuracy).
    * Small initial embeddings (std 0.05) and dropout on the tokens and the pooled feature are what closed the gap to

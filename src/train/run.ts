@@ -118,7 +118,7 @@ export interface RunHooks {
 }
 
 /** Below this many training examples the default recipe under-trains (README "Small and short-text data sets"). */
-export const SMALL_SET = 10_000;
+export const SMALL_SET = 5_000;
 
 export interface RunOutcome {
   dir: string;
