@@ -1,14 +1,14 @@
 /**
  * RnnClassifier: the whole network, forward and backward, over one padded batch.
  *
- *   tokens ──embedding──▶ x₀ [N, E]            (packed time-major, see packing.ts)
+ *   tokens ──embedding──▶ x₀ [N, E]  ──embedding dropout──▶   (packed time-major, see packing.ts)
  *          ──layer 0 (fwd ‖ rev)──▶ out₀ [N, D]   ──dropout──▶ …   (dropout between layers, not after the last)
  *          ──layer L−1──▶ out_{L−1} [N, D]
- *          ──pool (last | mean | max)──▶ feat [B, D]  ──dropout──▶  ──fc──▶ logits [B, outDim]
+ *          ──pool (last | mean | max, or several concatenated)──▶ feat [B, F]  ──dropout──▶  ──fc──▶ logits [B, outDim]
  *
- * D = hidden · directions; outDim = 1 for two classes (one logit, BCE-with-logits), else numClasses.
- * Parameters are named, shaped and ordered like the PyTorch state_dict of
- *   nn.Embedding(V, E) → nn.RNN/GRU/LSTM(E, H, numLayers, batch_first, bidirectional) → nn.Linear(D, outDim)
+ * D = hidden · directions; F = D · (pooling kinds); outDim = 1 for two classes (one logit, BCE-with-logits), else
+ * numClasses. Parameters are named, shaped and ordered like the PyTorch state_dict of
+ *   nn.Embedding(V, E) → nn.RNN/GRU/LSTM(E, H, numLayers, batch_first, bidirectional) → nn.Linear(F, outDim)
  * so weights can be exchanged with PyTorch one-to-one (see scripts/torch-ref-nn.py).
  *
  * All work buffers are allocated for the largest (batch size × padded length) seen and reused; forward() saves
