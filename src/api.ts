@@ -100,9 +100,8 @@ export async function train(options: TrainCallOptions): Promise<RunOutcome> {
   if (typeof options?.out !== 'string' || options.out.trim() === '') throw new UserError('train: give `out`, the run directory');
   if (options.preset !== undefined) {
     const filled: Record<string, unknown> = { ...options };
+    // the table holds values as typed on a command line; both option parsers below accept those strings
     applyTrainPreset(String(options.preset), filled, (key) => (options as unknown as Record<string, unknown>)[key] !== undefined);
-    // the table holds option values as typed on a command line; the data options here are numbers
-    for (const key of ['maxLen', 'vocabSize', 'minFreq'] as const) if (typeof filled[key] === 'string') filled[key] = Number(filled[key]);
     options = filled as unknown as TrainCallOptions;
   }
   const settings = parseTrainOptions(withEmbeddingDim(pickTrain(options)));

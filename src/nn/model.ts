@@ -25,7 +25,7 @@ import { rnnBackward, rnnForward } from './rnn.ts';
 import { gruBackward, gruForward } from './gru.ts';
 import { lstmBackward, lstmForward } from './lstm.ts';
 import { dropoutBackward, dropoutForward } from './dropout.ts';
-import { poolBackward, poolForward, poolKinds, type Pooling } from './pooling.ts';
+import { poolBackward, poolForward, poolKinds, type Pooling, type PoolKind } from './pooling.ts';
 import { linearBackward, linearForward } from './linear.ts';
 import { allocF32, allocI32, release } from './kernels.ts';
 import { applyDenormalMode } from './fpenv.ts';
@@ -135,6 +135,8 @@ export class RnnClassifier {
   readonly outDim: number;
   private readonly dirs: number;
   private readonly D: number;
+  /** The pooling kinds of config.pooling, in feature order. */
+  private readonly pool: PoolKind[];
   /** Width of the pooled feature the head reads: D per pooling kind. */
   private readonly F: number;
   private readonly embedding: Param;
@@ -192,7 +194,8 @@ export class RnnClassifier {
     const { arch, vocabSize: V, embed: E, hidden: H, numLayers, bidirectional, numClasses } = config;
     this.dirs = bidirectional ? 2 : 1;
     this.D = H * this.dirs;
-    this.F = this.D * poolKinds(config.pooling).length;
+    this.pool = poolKinds(config.pooling);
+    this.F = this.D * this.pool.length;
     this.outDim = numClasses === 2 ? 1 : numClasses;
     const G = GATES[arch];
 
@@ -281,7 +284,7 @@ export class RnnClassifier {
    * training = true applies dropout (drawing masks from `rng`, or the model's own stream).
    */
   forward(batch: Batch, training: boolean, rng?: Rng): Float32Array {
-    const { hidden: H, embed: E, vocabSize: V, arch, pooling, dropout: p } = this.config;
+    const { hidden: H, embed: E, vocabSize: V, arch, dropout: p } = this.config;
     const B = batch.size;
     if (batch.tokens.length < B * batch.maxLen || batch.lengths.length < B) {
       throw new UserError(`malformed batch: ${batch.tokens.length} tokens for size ${B} × maxLen ${batch.maxLen}`);
@@ -323,7 +326,7 @@ export class RnnClassifier {
       }
     }
 
-    poolForward(pooling, this.feat, this.outs[this.layers.length - 1]!, lay, H, this.dirs, this.argmax);
+    poolForward(this.pool, this.feat, this.outs[this.layers.length - 1]!, lay, H, this.dirs, this.argmax);
     let f: Float32Array = this.feat;
     if (useDropout) {
       dropoutForward(this.featDrop, f, this.featMask, B * this.F, p, r);
@@ -347,7 +350,7 @@ export class RnnClassifier {
    * buffer is reused by the next call; backward() cannot follow it.
    */
   predictLogits(batch: Batch): Float32Array {
-    const { hidden: H, embed: E, vocabSize: V, arch, pooling } = this.config;
+    const { hidden: H, embed: E, vocabSize: V, arch } = this.config;
     const B = batch.size;
     if (batch.tokens.length < B * batch.maxLen || batch.lengths.length < B) {
       throw new UserError(`malformed batch: ${batch.tokens.length} tokens for size ${B} × maxLen ${batch.maxLen}`);
@@ -368,7 +371,7 @@ export class RnnClassifier {
       }
       x = inf.outs[k & 1]!;
     }
-    poolForward(pooling, inf.feat, x, lay, H, this.dirs, inf.argmax);
+    poolForward(this.pool, inf.feat, x, lay, H, this.dirs, inf.argmax);
     const logits = inf.logits.subarray(0, B * this.outDim);
     linearForward(logits, inf.feat, this.fcW.data, this.fcB.data, B, this.F, this.outDim);
     this.pendingBackward = false;
@@ -410,7 +413,7 @@ export class RnnClassifier {
   backward(dLogits: Float32Array): void {
     if (!this.pendingBackward || !this.lay) throw new Error('RnnClassifier.backward() needs a forward() first (once per forward)');
     this.pendingBackward = false;
-    const { hidden: H, embed: E, arch, pooling } = this.config;
+    const { hidden: H, embed: E, arch } = this.config;
     const lay = this.lay;
     const B = this.lastB;
     const D = this.D;
@@ -426,7 +429,7 @@ export class RnnClassifier {
     let dCurRows = this.dARows;
     let dNext: Float32Array = this.dB;
     let dNextRows = this.dBRows;
-    poolBackward(pooling, dCur, this.dFeat, lay, H, this.dirs, this.argmax);
+    poolBackward(this.pool, dCur, this.dFeat, lay, H, this.dirs, this.argmax);
     const cell = CELLS[arch];
     for (let k = L - 1; k >= 0; k--) {
       const dx = k > 0 ? dNext : this.dEmb;

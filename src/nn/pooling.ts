@@ -31,13 +31,13 @@ export function poolKinds(pooling: Pooling): PoolKind[] {
 }
 
 /**
- * feat [B, F] with F = D · kinds.length. argmax [B, D]: for 'max', the packed row each max came from (for the
- * backward).
+ * feat [B, F] with F = D · kinds.length (kinds: poolKinds of the spec, parsed once by the model, not per batch).
+ * argmax [B, D]: for 'max', the packed row each max came from (for the backward).
  */
 export function poolForward(
-  pooling: Pooling, feat: Float32Array, out: Float32Array, lay: PackedLayout, H: number, dirs: number, argmax: Int32Array,
+  kinds: readonly PoolKind[], feat: Float32Array, out: Float32Array, lay: PackedLayout, H: number, dirs: number,
+  argmax: Int32Array,
 ): void {
-  const kinds = poolKinds(pooling);
   const D = H * dirs;
   const F = D * kinds.length;
   const { order, sortedLengths, offsets } = lay;
@@ -86,10 +86,9 @@ export function poolForward(
 
 /** Writes d(loss)/d(out) [N, D] from d(loss)/d(feat) [B, F] (dOut is fully overwritten). */
 export function poolBackward(
-  pooling: Pooling, dOut: Float32Array, dFeat: Float32Array, lay: PackedLayout, H: number, dirs: number,
+  kinds: readonly PoolKind[], dOut: Float32Array, dFeat: Float32Array, lay: PackedLayout, H: number, dirs: number,
   argmax: Int32Array,
 ): void {
-  const kinds = poolKinds(pooling);
   const D = H * dirs;
   const F = D * kinds.length;
   const { order, sortedLengths, offsets } = lay;

@@ -17,7 +17,7 @@ const out = Float32Array.from({ length: lay.N * D }, () => rng.normal());
 
 function pool(spec: string): Float32Array {
   const feat = new Float32Array(B * D * poolKinds(spec).length);
-  poolForward(spec, feat, out, lay, H, dirs, new Int32Array(B * D));
+  poolForward(poolKinds(spec), feat, out, lay, H, dirs, new Int32Array(B * D));
   return feat;
 }
 
@@ -42,17 +42,17 @@ test('the backward of a concatenation is the sum of the parts\' backwards', () =
   const F = D * kinds.length;
   const dFeat = Float32Array.from({ length: B * F }, () => rng.normal());
   const argmax = new Int32Array(B * D);
-  poolForward(spec, new Float32Array(B * F), out, lay, H, dirs, argmax);
+  poolForward(kinds, new Float32Array(B * F), out, lay, H, dirs, argmax);
   const dOut = new Float32Array(lay.N * D).fill(7); // overwritten, not added to
-  poolBackward(spec, dOut, dFeat, lay, H, dirs, argmax);
+  poolBackward(kinds, dOut, dFeat, lay, H, dirs, argmax);
   const sum = new Float32Array(lay.N * D);
   kinds.forEach((k, p) => {
     const dPart = new Float32Array(B * D);
     for (let b = 0; b < B; b++) dPart.set(dFeat.subarray(b * F + p * D, b * F + (p + 1) * D), b * D);
     const am = new Int32Array(B * D);
-    poolForward(k, new Float32Array(B * D), out, lay, H, dirs, am);
+    poolForward([k], new Float32Array(B * D), out, lay, H, dirs, am);
     const d = new Float32Array(lay.N * D);
-    poolBackward(k, d, dPart, lay, H, dirs, am);
+    poolBackward([k], d, dPart, lay, H, dirs, am);
     for (let i = 0; i < d.length; i++) sum[i]! += d[i]!;
   });
   for (let i = 0; i < sum.length; i++) assert.ok(Math.abs(sum[i]! - dOut[i]!) < 1e-6, `element ${i}`);
