@@ -47,5 +47,6 @@ export { basicEnglish, basicEnglishReference, forEachToken } from './tokenizer.t
 export { Vocab, PAD, UNK, SPECIALS, compareCodePoints, type VocabOptions, type VocabJSON } from './vocab.ts';
 export { DEFAULT_TRUNCATE, encodeSplit, buildVocab, prepareSplits, exampleIds, type EncodeOptions, type PrepareOptions, type PreparedData, type Truncate } from './encode.ts';
 export { epochBatches, epochPlan, epochSeed, batchCount, BatchBuilder, type BatchOptions, type EpochBatch } from './batches.ts';
+export { wordDropout } from './word-dropout.ts';
 export { classCounts, checkClassBalance, checkSplits, majorityBaseline, MAJORITY_WARN_SHARE, type Baseline } from './sanity.ts';
 export { splitStats, percentile, type SplitStats } from './stats.ts';

@@ -36,6 +36,8 @@ export interface ResolvedTrain {
   dropout: number;
   /** Dropout on the embedded tokens (absent in configs written before --embed-dropout, and when 0). */
   embedDropout?: number;
+  /** Training tokens hidden as <unk> with this probability (data/word-dropout.ts; absent when 0). */
+  wordDropout?: number;
   pooling: ModelConfig['pooling'];
   clip: number | null;
   schedule: { kind: ScheduleKind; options: ScheduleOptions };
@@ -76,7 +78,8 @@ export function resolveTrain(o: TrainOptions): ResolvedTrain {
     embedInitStd: o.embedInitStd,
     forgetBias: o.arch !== 'lstm' || o.forgetBias === 'pytorch' ? null : o.forgetBias,
     hidden: o.hidden, layers: o.layers, bidirectional: o.bidirectional, dropout: o.dropout,
-    ...(o.embedDropout ? { embedDropout: o.embedDropout } : {}), pooling: o.pooling,
+    ...(o.embedDropout ? { embedDropout: o.embedDropout } : {}), ...(o.wordDropout ? { wordDropout: o.wordDropout } : {}),
+    pooling: o.pooling,
     clip: o.clip > 0 ? o.clip : null, schedule: { kind: o.schedule, options }, patience: o.patience ?? null,
     select: o.select ?? DEFAULT_SELECT, seed: o.seed,
     threads: o.threads ?? null, classWeights: o.classWeights ?? 'none', embeddings: o.embeddings ?? null,
@@ -156,7 +159,7 @@ const IDENTITY_FLAGS: Record<string, string> = {
   'train.optimizerOptions.momentum': '--momentum', 'train.optimizerOptions.weightDecay': '--weight-decay',
   'train.batchSize': '--batch-size', 'train.embed': '--embed', 'train.embedInitStd': '--embed-init-std',
   'train.forgetBias': '--forget-bias', 'train.hidden': '--hidden', 'train.layers': '--layers',
-  'train.bidirectional': '--bidirectional', 'train.dropout': '--dropout', 'train.embedDropout': '--embed-dropout', 'train.pooling': '--pooling', 'train.clip': '--clip',
+  'train.bidirectional': '--bidirectional', 'train.dropout': '--dropout', 'train.embedDropout': '--embed-dropout', 'train.wordDropout': '--word-dropout', 'train.pooling': '--pooling', 'train.clip': '--clip',
   'train.schedule.kind': '--schedule', 'train.schedule.options.stepSize': '--step-size', 'train.schedule.options.gamma': '--gamma',
   'train.schedule.options.factor': '--gamma', 'train.schedule.options.totalEpochs': '--epochs (the cosine schedule\'s length)',
   'train.patience': '--patience', 'train.select': '--select', 'train.seed': '--seed',

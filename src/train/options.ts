@@ -75,7 +75,7 @@ export const TRAIN_DEFAULTS = {
 export const TRAIN_FLAGS: Record<string, string> = {
   arch: '--arch', optimizer: '--optimizer', lr: '--lr', momentum: '--momentum', weightDecay: '--weight-decay',
   epochs: '--epochs', batchSize: '--batch-size', embed: '--embed', embedInitStd: '--embed-init-std', forgetBias: '--forget-bias', hidden: '--hidden', layers: '--layers',
-  bidirectional: '--bidirectional', dropout: '--dropout', embedDropout: '--embed-dropout', pooling: '--pooling', clip: '--clip', schedule: '--schedule',
+  bidirectional: '--bidirectional', dropout: '--dropout', embedDropout: '--embed-dropout', wordDropout: '--word-dropout', pooling: '--pooling', clip: '--clip', schedule: '--schedule',
   stepSize: '--step-size', gamma: '--gamma', patience: '--patience', select: '--select', seed: '--seed', threads: '--threads',
   classWeights: '--class-weights', embeddings: '--embeddings', freezeEmbeddings: '--freeze-embeddings',
 };
@@ -121,6 +121,9 @@ export const trainOptionsSchema = z.object({
   /** Dropout on the embedded tokens; absent = 0 (no zod default, so settings recorded before it compare equal). */
   embedDropout: num('--embed-dropout').pipe(z.number().min(0, { error: '--embed-dropout must be in [0, 1)' })
     .lt(1, { error: '--embed-dropout must be in [0, 1)' })).optional(),
+  /** Training tokens replaced by <unk> with this probability; absent = 0 (as embedDropout, no zod default). */
+  wordDropout: num('--word-dropout').pipe(z.number().min(0, { error: '--word-dropout must be in [0, 1)' })
+    .lt(1, { error: '--word-dropout must be in [0, 1)' })).optional(),
   pooling: z.string({ error: '--pooling must be a word' }).transform((v, ctx) => {
     try {
       return poolKinds(v).join('+');

@@ -21,7 +21,7 @@
  * checkpointed, and every reduction runs in a fixed order, so the same seed (and BLAS thread count) gives
  * bit-identical numbers, resumed or not.
  */
-import { batchCount, epochBatches, type PreparedData } from '../data/index.ts';
+import { batchCount, epochBatches, wordDropout, type PreparedData } from '../data/index.ts';
 import type { RnnClassifier } from '../nn/model.ts';
 import type { Param } from '../nn/param.ts';
 import { clipGradNorm, type Optimizer, type Scheduler } from '../optim/index.ts';
@@ -191,6 +191,8 @@ async function fitEpoch(ctx: LoopContext, epoch: number): Promise<EpochFit | Sto
     for (const batch of epochBatches(split, { batchSize: train.batchSize, seed: train.seed, epoch, shuffle: true, bucket: true })) {
       step++;
       model.zeroGrad();
+      // from the dropout stream, before the masks: checkpointed with it, so a resumed run hides the same words
+      if (train.wordDropout) wordDropout(batch, train.wordDropout, ctx.rng);
       const logits = model.forward(batch, true, ctx.rng);
       const dLogits = dLogitsBuf.subarray(0, batch.size * outDim);
       const r = batchLoss(logits, batch.labels, batch.size, numClasses, dLogits, ctx.classWeights);

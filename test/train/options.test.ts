@@ -74,6 +74,10 @@ test('bad values give one line naming the flag and the allowed values', () => {
   assert.equal(parseTrainOptions({ pooling: 'last+max+mean' }).pooling, 'last+max+mean');
   assert.equal(parseTrainOptions({ pooling: ' max + mean ' }).pooling, 'max+mean', 'normalised as recorded');
   assert.equal(parseTrainOptions({ embedDropout: '0.25' }).embedDropout, 0.25);
+  fails({ wordDropout: '1' }, /--word-dropout must be in \[0, 1\)/);
+  fails({ wordDropout: 'some' }, /--word-dropout must be a number/);
+  assert.equal(resolveTrain(parseTrainOptions({ wordDropout: '0.1' })).wordDropout, 0.1);
+  assert.equal('wordDropout' in resolveTrain(parseTrainOptions({ wordDropout: '0' })), false, 'absent when 0, like runs recorded before it');
   fails({ schedule: 'linear' }, /--schedule must be one of constant, step, cosine, plateau/);
   fails({ lr: 'fast' }, /--lr must be a number \(got "fast"\)/);
   fails({ lr: '-1' }, /--lr must be > 0/);

@@ -140,6 +140,23 @@ test('resume: 2 epochs, then resume to 3 (and an interrupted run) end exactly li
   assert.deepEqual(again.metrics, straight.metrics);
 });
 
+test('--word-dropout: recorded in config.json, changes what is learned, and a resumed run hides the same words', async () => {
+  const opts = (epochs: number, over: Record<string, unknown> = {}) => smallTrain({ epochs, wordDropout: 0.3, ...over });
+  const straight = await trainRun({ dir: join(root, 'wd-straight'), train: opts(2), data: spec }, quiet);
+  const config = JSON.parse(readFileSync(join(root, 'wd-straight', 'config.json'), 'utf8'));
+  assert.equal(config.train.wordDropout, 0.3);
+  assert.equal(config.model.wordDropout, undefined, 'a training-only setting: the saved model does not carry it');
+  const plain = await trainRun({ dir: join(root, 'wd-plain'), train: smallTrain({ epochs: 2 }), data: spec }, quiet);
+  assert.notDeepEqual(numbers(straight.history).slice(1), numbers(plain.history).slice(1), 'hidden words change training');
+  assert.deepEqual(numbers(straight.history)[0], numbers(plain.history)[0], 'epoch 0 (no training) is the same model');
+  const dir = join(root, 'wd-split');
+  await trainRun({ dir, train: opts(1), data: spec }, quiet);
+  const resumed = await trainRun({ dir, train: opts(2), data: spec }, quiet);
+  assert.equal(resumed.resumedFrom, 1);
+  assert.deepEqual(numbers(resumed.history), numbers(straight.history));
+  assert.deepEqual(tensors(join(dir, 'checkpoint.safetensors')), tensors(join(root, 'wd-straight', 'checkpoint.safetensors')));
+});
+
 test('weights that turned NaN: the next step stops the run with a one-line reason, marked diverged, files usable', async () => {
   // epoch 1 trains normally; then the checkpoint's output bias is NaN, as if epoch 1's last update had overflowed
   const dir = join(root, 'diverge-nan');

@@ -40,6 +40,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--bidirectional', 'run each layer in both directions')
     .option('--dropout <p>', `dropout between layers and before the classifier, in [0, 1) (default: ${d.dropout})`)
     .option('--embed-dropout <p>', 'dropout on the embedded tokens (the first layer\'s input), in [0, 1) (default: 0)')
+    .option('--word-dropout <p>', 'training only: replace each token by <unk> with this probability, in [0, 1) (default: 0)')
     .option('--pooling <how>', `sequence → vector: ${POOLINGS.join(' | ')}, or several joined by '+' and concatenated (e.g. last+max+mean) (default: ${d.pooling})`)
     .option('--clip <norm>', 'clip the global gradient norm to this value; 0 = off (default: 1)')
     .option('--schedule <kind>', `lr schedule per epoch: ${SCHEDULE_KINDS.join(' | ')} (default: ${d.schedule})`)
@@ -111,6 +112,7 @@ export function recordedOptions(config: RunConfig): Record<string, unknown> {
   if (o.momentum !== undefined) out.momentum = o.momentum;
   if (o.weightDecay !== undefined) out.weightDecay = o.weightDecay;
   if (t.embedDropout) out.embedDropout = t.embedDropout;
+  if (t.wordDropout) out.wordDropout = t.wordDropout;
   if (t.arch === 'lstm') out.forgetBias = t.forgetBias ?? 'pytorch';
   if (s.kind === 'step') Object.assign(out, { stepSize: s.options.stepSize, gamma: s.options.gamma });
   if (s.kind === 'plateau') out.gamma = s.options.factor;
