@@ -2,8 +2,11 @@
  * The IMDB Large Movie Review Dataset (aclImdb v1): reading the archive or an extracted folder.
  *
  * Layout: [prefix/]{train,test}/{neg,pos}/{id}_{rating}.txt, one review per file. Labels come from the folder:
- * neg = 0, pos = 1. `unsup/` (unlabelled), urls_*.txt, *.feat, imdb.vocab and README are ignored, so both the
- * official archive and one without `unsup` (e.g. aclImdb_v1-train-test.tar.gz) work.
+ * neg = 0, pos = 1. {train,test}/urls_{neg,pos}.txt give each review's film (line i: the film page of review id i),
+ * kept as the example's `group` (the IMDb title id, tt…), so a validation split can hold out whole films as the test
+ * split does (its films are disjoint from the training films). `unsup/` (unlabelled), *.feat, imdb.vocab and README
+ * are ignored, so both the official archive and one without `unsup` (e.g. aclImdb_v1-train-test.tar.gz) work; a copy
+ * without the urls files loads too, without groups.
  *
  * The archive is read as a stream, in memory: file → sha256 (for the description) → zlib gunzip → tar Parser; each
  * review entry's chunks are collected and decoded. Nothing is extracted to disk (extracting 50k small files with
@@ -21,6 +24,8 @@ import type { DataProgress, Example } from './types.ts';
 export const IMDB_LABELS = ['neg', 'pos'];
 /** Matches a review's path inside the archive or folder; group 1 split, 2 label, 3 id, 4 rating. */
 const REVIEW_PATH = /(?:^|\/)(train|test)\/(neg|pos)\/(\d+)_(\d+)\.txt$/;
+/** Matches a film-URL list; group 1 split, 2 label. */
+const URLS_PATH = /(?:^|\/)(train|test)\/urls_(neg|pos)\.txt$/;
 
 export interface ImdbSplits {
   train: Example[];
@@ -31,11 +36,22 @@ export interface ImdbSplits {
 
 interface Review { split: 'train' | 'test'; label: number; id: number; rating: number; text: string }
 
+/** 'train/pos' → the film of each review id (line i of train/urls_pos.txt is review i's film). */
+type FilmLists = Map<string, string[]>;
+
+/** One film per line: the IMDb title id (tt0453418) of a URL like http://www.imdb.com/title/tt0453418/usercomments. */
+export function parseFilmUrls(text: string): string[] {
+  return text.split('\n').map((line) => /\btt\d+/.exec(line)?.[0] ?? line.trim());
+}
+
 /** Sorted by label, then numeric id, so the result does not depend on the archive's entry order. */
-function toSplits(reviews: Review[], source: string): ImdbSplits {
+function toSplits(reviews: Review[], source: string, films: FilmLists): ImdbSplits {
   const out: ImdbSplits = { train: [], test: [] };
   reviews.sort((a, b) => a.label - b.label || a.id - b.id);
-  for (const r of reviews) out[r.split].push({ text: r.text, label: r.label, id: String(r.id), rating: r.rating });
+  for (const r of reviews) {
+    const film = films.get(`${r.split}/${IMDB_LABELS[r.label]}`)?.[r.id];
+    out[r.split].push({ text: r.text, label: r.label, id: String(r.id), rating: r.rating, ...(film ? { group: film } : {}) });
+  }
   for (const split of ['train', 'test'] as const) {
     if (out[split].length === 0) {
       throw new UserError(
@@ -61,6 +77,7 @@ export async function readImdbArchive(path: string, onProgress?: (p: DataProgres
   if (total === 0) throw new UserError(`${path} is empty; download the IMDB archive again`);
   const hash = createHash('sha256');
   const reviews: Review[] = [];
+  const films: FilmLists = new Map();
   let failure: Error | undefined;
   const fail = (msg: string): void => {
     failure ??= new UserError(`${path}: ${msg}; the archive is damaged or not a .tar.gz: download it again`);
@@ -69,6 +86,13 @@ export async function readImdbArchive(path: string, onProgress?: (p: DataProgres
   const parser = new Parser({
     strict: true,
     onReadEntry: (entry: ReadEntry) => {
+      const u = entry.type === 'File' && !failure ? URLS_PATH.exec(entry.path) : null;
+      if (u) {
+        const parts: Buffer[] = [];
+        entry.on('data', (c: Buffer) => parts.push(c));
+        entry.on('end', () => films.set(`${u[1]}/${u[2]}`, parseFilmUrls(Buffer.concat(parts).toString('utf8'))));
+        return;
+      }
       const m = entry.type === 'File' ? REVIEW_PATH.exec(entry.path) : null;
       if (!m || failure) { entry.resume(); return; }
       const chunks: Buffer[] = [];
@@ -136,7 +160,7 @@ export async function readImdbArchive(path: string, onProgress?: (p: DataProgres
     file.on('end', () => (gunzip ? gunzip.end() : endTar()));
   });
   if (failure) throw failure;
-  return { ...toSplits(reviews, path), sha256: hash.digest('hex') };
+  return { ...toSplits(reviews, path, films), sha256: hash.digest('hex') };
 }
 
 /** Finds the folder that holds train/ and test/ (the folder itself or an aclImdb/ inside it), or undefined. */
@@ -155,8 +179,14 @@ export function findImdbRoot(dir: string): string | undefined {
 export function readImdbFolder(dir: string, onProgress?: (p: DataProgress) => void): ImdbSplits {
   const root = findImdbRoot(dir) ?? dir;
   const files: [string, RegExpExecArray][] = [];
+  const films: FilmLists = new Map();
   for (const split of ['train', 'test']) {
     for (const label of IMDB_LABELS) {
+      try {
+        films.set(`${split}/${label}`, parseFilmUrls(readFileSync(join(root, split, `urls_${label}.txt`), 'utf8')));
+      } catch {
+        // no film list: the reviews load without groups
+      }
       const sub = join(root, split, label);
       let names: string[];
       try { names = readdirSync(sub); } catch { continue; }
@@ -170,5 +200,5 @@ export function readImdbFolder(dir: string, onProgress?: (p: DataProgress) => vo
     if ((i + 1) % 1000 === 0) onProgress?.({ phase: 'read', done: i + 1, total: files.length });
     return { split: m[1] as 'train' | 'test', label: m[2] === 'pos' ? 1 : 0, id: Number(m[3]), rating: Number(m[4]), text: decodeUtf8(readFileSync(file), file) };
   });
-  return toSplits(reviews, dir);
+  return toSplits(reviews, dir, films);
 }

@@ -15,7 +15,8 @@
  *    stratified TEST_FRACTION (0.2) of the data.
  *  - limit N: a seeded, stratified subset of N training and N test examples, taken before the val split.
  *  - val: `val` (a separate file or folder, read like `test`), or a seeded, stratified `valSplit` (default 0.1) of
- *    the (limited) training data.
+ *    the (limited) training data; with `valGroups: 'film'` (IMDB), a seeded share of whole films instead, so that
+ *    validation, like IMDB's test split, holds only films the model never trained on.
  * Labels: see labels.ts (IMDB neg = 0, pos = 1; otherwise numeric or code-point order).
  * Checks: sanity.ts's checkSplits runs on the result: a single-class (or empty train/test) split throws a
  * UserError; warnings (a class above 90 %, a missing class) are returned in `warnings`.
@@ -29,7 +30,7 @@ import { locateImdb, type DownloadOptions, type Env } from './download.ts';
 import { readClassFolder, readCsvFile, readJsonlFile, type ColumnOptions, type RawExample } from './formats.ts';
 import { findImdbRoot, IMDB_LABELS, readImdbArchive, readImdbFolder, type ImdbSplits } from './imdb.ts';
 import { labelIndex, orderLabels } from './labels.ts';
-import { stratifiedSplit, stratifiedSubset } from './split.ts';
+import { groupedSplit, stratifiedSplit, stratifiedSubset } from './split.ts';
 import { checkSplits } from './sanity.ts';
 import type { DataProgress, Example, LoadedData } from './types.ts';
 
@@ -50,6 +51,12 @@ export interface LoadOptions {
    * data is held out, and valSplit must be 0 or absent.
    */
   val?: string;
+  /**
+   * 'film' (IMDB only): the valSplit share is made of whole films (split.ts groupedSplit), none of which is also in
+   * training. IMDB's test films are disjoint from its training films (3,456 and 3,581 films, 1 shared), while a
+   * review's film has ~6 other reviews in training, so a plain random validation split rewards memorising films.
+   */
+  valGroups?: 'film';
   seed?: number;
   /** Use a stratified subset of at most `limit` training and `limit` test examples. */
   limit?: number;
@@ -190,9 +197,19 @@ export async function loadDataset(opts: LoadOptions = {}): Promise<LoadedData> {
     if (opts.valSplit !== undefined && opts.valSplit > 0) {
       throw new UserError('give either --val (a validation file) or --val-split (a share of the training data), not both');
     }
+    if (opts.valGroups !== undefined) throw new UserError('--val-groups shapes the --val-split share; it does not apply with --val (a validation file)');
     val = readSeparateSplit(opts.val, '--val', cols, labels);
     trainRest = train;
     description += `; val: ${opts.val}`;
+  } else if (opts.valGroups !== undefined) {
+    if (opts.valGroups !== 'film') throw new UserError(`--val-groups must be film (got ${JSON.stringify(opts.valGroups)})`);
+    if (!looksImdb || train.some((e) => e.group === undefined)) {
+      throw new UserError(looksImdb
+        ? '--val-groups film needs the film lists train/urls_pos.txt and train/urls_neg.txt, which this IMDB copy lacks; use the official archive, or drop --val-groups'
+        : '--val-groups film applies to IMDB only (its reviews come with their films); drop it for this data set');
+    }
+    [trainRest, val] = groupedSplit(train, valSplit, epochSeed(seed, STREAM_VAL));
+    description += `; val: ${valSplit * 100} % of the training films`;
   } else {
     [trainRest, val] = stratifiedSplit(train, valSplit, epochSeed(seed, STREAM_VAL));
   }

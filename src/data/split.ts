@@ -55,3 +55,34 @@ export function stratifiedSubset<T extends Labelled>(items: readonly T[], n: num
   });
   return items.filter((_, i) => keep[i]);
 }
+
+/**
+ * Holds out whole groups (IMDB: films) — GroupShuffleSplit's rule: the groups, in first-seen order, are shuffled and
+ * taken into the held-out part until it holds at least round(fraction × n) items, so no group is on both sides.
+ * Class shares are kept only approximately (a group's items may all share a label). Items without a group count as
+ * a group each. Returns [rest, heldOut], both in source order.
+ */
+export function groupedSplit<T extends Labelled & { group?: string }>(items: readonly T[], fraction: number, seed: number): [T[], T[]] {
+  if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`split fraction must be in [0, 1), got ${fraction}`);
+  const members = new Map<string, number[]>();
+  items.forEach((it, i) => {
+    const key = it.group === undefined ? `\u0000${i}` : `g${it.group}`;
+    const list = members.get(key);
+    if (list) list.push(i);
+    else members.set(key, [i]);
+  });
+  const groups = [...members.values()];
+  new Rng(seed).shuffle(groups);
+  const want = Math.round(fraction * items.length);
+  const held = new Uint8Array(items.length);
+  let taken = 0;
+  for (const g of groups) {
+    if (taken >= want) break;
+    for (const i of g) held[i] = 1;
+    taken += g.length;
+  }
+  const rest: T[] = [];
+  const out: T[] = [];
+  items.forEach((it, i) => (held[i] ? out : rest).push(it));
+  return [rest, out];
+}

@@ -10,6 +10,8 @@ export interface Example {
   /** Optional provenance: IMDB review id and star rating, or the source line/file. */
   id?: string;
   rating?: number;
+  /** Optional: what the example belongs to (IMDB: its film), for a validation split of whole groups (--val-groups). */
+  group?: string;
 }
 
 /** A padded batch, batch-major: tokens[b * maxLen + t] is the t-th token id of example b (0 = <pad>). */

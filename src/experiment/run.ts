@@ -263,6 +263,7 @@ export function reportSettings(settings: ExperimentSettings, data: DataSpec): Re
     ...(data.load.limit !== undefined ? { limit: data.load.limit } : {}),
     ...(data.load.test !== undefined ? { test: data.load.test } : {}),
     ...(data.load.val !== undefined ? { val: data.load.val } : { valSplit: data.load.valSplit }),
+    ...(data.load.valGroups !== undefined ? { valGroups: data.load.valGroups } : {}),
     vocabSize: data.prepare.maxSize,
     minFreq: data.prepare.minFreq,
     maxLen: data.prepare.maxLen,

@@ -17,6 +17,11 @@ export function reviewText(split: string, label: 'pos' | 'neg', id: number): str
  * Writes root/aclImdb/{train,test}/{pos,neg}/{id}_{rating}.txt with `perClass` reviews each, plus the extra files
  * the official archive has (README, urls, unsup/) that the reader must ignore. Returns the aclImdb folder.
  */
+/** The film (IMDb title id) writeImdbTree gives review `id` of either label in `split`. */
+export function filmOf(split: string, id: number): string {
+  return `tt${split === 'train' ? 1 : 2}${String(Math.floor(id / 2)).padStart(6, '0')}`;
+}
+
 export function writeImdbTree(root: string, perClass = 3, opts: { unsup?: boolean; badUtf8?: boolean } = {}): string {
   const top = join(root, 'aclImdb');
   writeFileSync(join((mkdirSync(top, { recursive: true }), top), 'README'), 'readme');
@@ -28,7 +33,9 @@ export function writeImdbTree(root: string, perClass = 3, opts: { unsup?: boolea
         const rating = label === 'pos' ? 7 + (id % 4) : 1 + (id % 4);
         writeFileSync(join(dir, `${id}_${rating}.txt`), reviewText(split, label, id));
       }
-      writeFileSync(join(top, split, `urls_${label}.txt`), 'http://example.invalid/\n');
+      // line i: the film of review i, as in aclImdb; reviews 2k and 2k+1 of either label share a film
+      const urls = Array.from({ length: perClass }, (_, id) => `http://www.imdb.com/title/${filmOf(split, id)}/usercomments`);
+      writeFileSync(join(top, split, `urls_${label}.txt`), urls.join('\n') + '\n');
     }
   }
   if (opts.unsup) {

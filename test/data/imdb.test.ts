@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readImdbArchive } from '../../src/data/imdb.ts';
 import { loadDataset } from '../../src/data/load.ts';
 import { prepareSplits } from '../../src/data/encode.ts';
 import { UserError } from '../../src/util/errors.ts';
-import { packTarGz, reviewText, tempDir, writeImdbTree } from './helpers.ts';
+import { filmOf, packTarGz, reviewText, tempDir, writeImdbTree } from './helpers.ts';
 
 const root = tempDir();
 const tree = writeImdbTree(root, 4, { unsup: true });
@@ -27,8 +27,8 @@ test('archive: streamed in memory, neg=0/pos=1, ids and ratings kept, unsup igno
   const s = await readImdbArchive(archive);
   assert.equal(s.train.length, 8);
   assert.equal(s.test.length, 8);
-  assert.deepEqual(s.train[0], { text: reviewText('train', 'neg', 0), label: 0, id: '0', rating: 1 });
-  assert.deepEqual(s.train[7], { text: reviewText('train', 'pos', 3), label: 1, id: '3', rating: 10 });
+  assert.deepEqual(s.train[0], { text: reviewText('train', 'neg', 0), label: 0, id: '0', rating: 1, group: filmOf('train', 0) });
+  assert.deepEqual(s.train[7], { text: reviewText('train', 'pos', 3), label: 1, id: '3', rating: 10, group: filmOf('train', 3) });
   assert.match(s.sha256!, /^[0-9a-f]{64}$/);
   assert.ok(!existsSync(join(root, 'train')), 'nothing extracted');
 });
@@ -48,6 +48,33 @@ test('loadDataset detects an IMDB archive and an extracted folder by layout, wit
   const e = await loadDataset({ env, valSplit: 0.25, seed: 3 });
   assert.deepEqual(e.test, a.test);
   assert.match(e.description, /RNNLAB_IMDB=/);
+});
+
+test('--val-groups film: validation holds whole films, none of them in training; other data is refused in one line', async () => {
+  const dir = tempDir();
+  writeImdbTree(dir, 20);
+  const archive = await packTarGz(dir);
+  const a = await loadDataset({ dataset: archive, valSplit: 0.25, seed: 3, valGroups: 'film' });
+  const f = await loadDataset({ dataset: dir, valSplit: 0.25, seed: 3, valGroups: 'film' });
+  assert.deepEqual([a.train, a.val, a.test], [f.train, f.val, f.test], 'archive and folder agree');
+  const valFilms = new Set(a.val.map((e) => e.group));
+  assert.ok(a.val.length >= 10 && a.val.length < 14, `val ${a.val.length} of 40 (films of 4 reviews)`);
+  assert.ok(a.train.every((e) => e.group !== undefined && !valFilms.has(e.group)), 'a film in both training and validation');
+  assert.match(a.description, /val: 25 % of the training films/);
+  // the plain split, same seed, puts most films on both sides: what --val-groups is for
+  const plain = await loadDataset({ dataset: archive, valSplit: 0.25, seed: 3 });
+  const plainVal = new Set(plain.val.map((e) => e.group));
+  assert.ok(plain.train.some((e) => plainVal.has(e.group)));
+
+  const csv = join(dir, 'x.csv');
+  writeFileSync(csv, 'text,label\n' + Array.from({ length: 20 }, (_, i) => `t ${i},${i % 2}`).join('\n') + '\n');
+  await rejectsWith(loadDataset({ dataset: csv, valGroups: 'film' }), /--val-groups film applies to IMDB only/);
+  await rejectsWith(loadDataset({ dataset: archive, val: csv, valGroups: 'film' }), /does not apply with --val/);
+  const bare = tempDir();
+  writeImdbTree(bare, 4);
+  for (const split of ['train', 'test']) for (const label of ['pos', 'neg']) rmSync(join(bare, 'aclImdb', split, `urls_${label}.txt`));
+  await rejectsWith(loadDataset({ dataset: bare, valGroups: 'film' }), /needs the film lists train\/urls_pos\.txt/);
+  assert.equal((await loadDataset({ dataset: bare })).train.length, 8, 'without the lists IMDB still loads');
 });
 
 test('truncated, corrupt and wrong-layout archives are one-line UserErrors', async () => {

@@ -24,6 +24,12 @@ test('values are coerced and mapped to load/prepare options', () => {
   assert.deepEqual(toPrepareOptions(o), { maxSize: 500, minFreq: 2, maxLen: 64, truncate: 'head', onProgress: undefined });
 });
 
+test('--val-groups film reaches the load options; absent by default; another value is refused', () => {
+  assert.equal(toLoadOptions(parse(['--val-groups', 'film'])).valGroups, 'film');
+  assert.equal('valGroups' in toLoadOptions(parse([])), false);
+  assert.throws(() => parse(['--val-groups', 'actor']), (e: unknown) => e instanceof UserError && e.message.startsWith('bad data option: --val-groups: '));
+});
+
 test('bad values are one-line UserErrors naming the flag', () => {
   for (const [args, flag] of [[['--max-len', '0'], '--max-len'], [['--truncate', 'middle'], '--truncate'], [['--limit', 'x'], '--limit'],
     [['--val-split', '1'], '--val-split'], [['--vocab-size', '1'], '--vocab-size']] as const) {

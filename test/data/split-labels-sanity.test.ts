@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stratifiedSplit, stratifiedSubset } from '../../src/data/split.ts';
+import { groupedSplit, stratifiedSplit, stratifiedSubset } from '../../src/data/split.ts';
 import { orderLabels } from '../../src/data/labels.ts';
 import { checkClassBalance, classCounts, majorityBaseline } from '../../src/data/sanity.ts';
 import { UserError } from '../../src/util/errors.ts';
@@ -15,6 +15,24 @@ test('stratifiedSplit keeps class shares, is seeded, keeps source order', () => 
   assert.notDeepEqual(stratifiedSplit(items, 0.1, 43)[1], held);
   assert.ok(held.every((x, k) => k === 0 || held[k - 1]!.i < x.i));
   assert.equal(stratifiedSplit(items, 0, 1)[1].length, 0);
+});
+
+test('groupedSplit holds out whole groups: no group on both sides, about the share asked, seeded, source order', () => {
+  // 300 items in groups of 1–9 (sizes cycle), labels mixed within groups; every fifth item has no group
+  const grouped = items.map((x) => ({ ...x, ...(x.i % 5 === 4 ? {} : { group: `f${Math.floor(Math.sqrt(x.i * 7))}` }) }));
+  const [rest, held] = groupedSplit(grouped, 0.2, 42);
+  assert.equal(rest.length + held.length, 300);
+  const heldGroups = new Set(held.flatMap((x) => (x.group === undefined ? [] : [x.group])));
+  assert.ok(rest.every((x) => x.group === undefined || !heldGroups.has(x.group)), 'a group on both sides');
+  const sizes = new Map<string, number>();
+  for (const x of grouped) if (x.group !== undefined) sizes.set(x.group, (sizes.get(x.group) ?? 0) + 1);
+  const biggest = Math.max(...sizes.values());
+  assert.ok(held.length >= 60 && held.length < 60 + biggest, `held ${held.length}`);
+  assert.deepEqual(groupedSplit(grouped, 0.2, 42), [rest, held]);
+  assert.notDeepEqual(groupedSplit(grouped, 0.2, 43)[1], held);
+  assert.ok(held.every((x, k) => k === 0 || held[k - 1]!.i < x.i));
+  assert.ok(held.some((x) => x.group === undefined), 'items without a group are groups of one');
+  assert.equal(groupedSplit(grouped, 0, 1)[1].length, 0);
 });
 
 test('stratifiedSubset takes exactly n with proportional classes', () => {

@@ -33,13 +33,14 @@ const NOT_HERE: Record<string, string> = {
   test: "to score a file, pass it as --dataset (every row is scored); the run's own test file is used without options",
   limit: "the run's own test split uses the recorded --limit; another --dataset is scored whole",
   valSplit: 'the split is the one recorded in config.json',
+  valGroups: 'the split is the one recorded in config.json',
   maxLen: "texts are encoded with the model's recorded --max-len",
   truncate: "texts are truncated on the model's recorded side",
   vocabSize: "the vocabulary is the model's",
   minFreq: "the vocabulary is the model's",
 };
 const FLAG: Record<string, string> = {
-  test: '--test', limit: '--limit', valSplit: '--val-split', maxLen: '--max-len', truncate: '--truncate',
+  test: '--test', limit: '--limit', valSplit: '--val-split', valGroups: '--val-groups', maxLen: '--max-len', truncate: '--truncate',
   vocabSize: '--vocab-size', minFreq: '--min-freq',
 };
 

@@ -15,6 +15,7 @@ export const dataOptionsSchema = z.object({
   textColumn: z.string().min(1).default('text'),
   labelColumn: z.string().min(1).default('label'),
   valSplit: z.coerce.number().min(0).lt(1).default(0.1),
+  valGroups: z.enum(['film']).optional(),
   limit: z.coerce.number().int().min(1).optional(),
   vocabSize: z.coerce.number().int().min(2).default(25_000),
   minFreq: z.coerce.number().int().min(1).default(1),
@@ -34,6 +35,7 @@ export function addDataOptions(cmd: Command, opts: { seed?: boolean } = {}): Com
     .option('--text-column <name>', 'CSV column / JSON field holding the text', 'text')
     .option('--label-column <name>', 'CSV column / JSON field holding the label', 'label')
     .option('--val-split <fraction>', 'share of the training data held out for validation (seeded, stratified; unused with --val)', '0.1')
+    .option('--val-groups <film>', "IMDB: make the --val-split share of whole films, none of them in training (IMDB's test films are disjoint from its training films too) (default: reviews drawn at random)")
     .option('--limit <n>', 'use a stratified subset of n training and n test examples (before the val split)')
     .option('--vocab-size <n>', 'maximum vocabulary size, counting <pad> and <unk>', '25000')
     .option('--min-freq <n>', 'minimum training-set count for a token to enter the vocabulary', '1')
@@ -45,7 +47,7 @@ export function addDataOptions(cmd: Command, opts: { seed?: boolean } = {}): Com
 
 const FLAG: Record<string, string> = {
   dataset: '--dataset', test: '--test', val: '--val', textColumn: '--text-column', labelColumn: '--label-column', valSplit: '--val-split',
-  limit: '--limit', vocabSize: '--vocab-size', minFreq: '--min-freq', maxLen: '--max-len', truncate: '--truncate', seed: '--seed',
+  valGroups: '--val-groups', limit: '--limit', vocabSize: '--vocab-size', minFreq: '--min-freq', maxLen: '--max-len', truncate: '--truncate', seed: '--seed',
 };
 
 /** Validates commander's option values; a bad value is a one-line UserError naming the flag. */
@@ -62,7 +64,8 @@ export function parseDataOptions(raw: Record<string, unknown>): DataOptions {
 export function toLoadOptions(o: DataOptions, onProgress?: (p: DataProgress) => void): LoadOptions {
   return {
     dataset: o.dataset, test: o.test, textColumn: o.textColumn, labelColumn: o.labelColumn,
-    ...(o.val !== undefined ? { val: o.val, valSplit: 0 } : { valSplit: o.valSplit }), seed: o.seed, limit: o.limit, onProgress,
+    ...(o.val !== undefined ? { val: o.val, valSplit: 0 } : { valSplit: o.valSplit }),
+    ...(o.valGroups !== undefined ? { valGroups: o.valGroups } : {}), seed: o.seed, limit: o.limit, onProgress,
   };
 }
 

@@ -69,6 +69,8 @@ export function toDataSpec(o: DataOptions, seed: number): DataSpec {
       dataset: o.dataset, test: o.test, textColumn: o.textColumn, labelColumn: o.labelColumn,
       // --val replaces the held-out share (recorded as 0, so the spec says what was done)
       ...(o.val !== undefined ? { val: o.val, valSplit: 0 } : { valSplit: o.valSplit }),
+      // absent unless given, so runs recorded before --val-groups compare equal
+      ...(o.valGroups !== undefined ? { valGroups: o.valGroups } : {}),
       seed, limit: o.limit,
     },
     prepare: { maxSize: o.vocabSize, minFreq: o.minFreq, maxLen: o.maxLen, truncate: o.truncate },
@@ -124,7 +126,7 @@ export function recordedOptions(config: RunConfig): Record<string, unknown> {
   const prep = config.data.spec.prepare;
   Object.assign(out, {
     dataset: load.dataset, test: load.test, val: load.val, textColumn: load.textColumn, labelColumn: load.labelColumn,
-    valSplit: load.valSplit, limit: load.limit, vocabSize: prep.maxSize, minFreq: prep.minFreq, maxLen: prep.maxLen,
+    valSplit: load.valSplit, valGroups: load.valGroups, limit: load.limit, vocabSize: prep.maxSize, minFreq: prep.minFreq, maxLen: prep.maxLen,
     truncate: prep.truncate,
   });
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
