@@ -45,6 +45,8 @@ export interface DataOptions {
   labelColumn?: string;
   /** Share of the training data held out for validation (default 0.1; ignored with `val`). */
   valSplit?: number;
+  /** IMDB: 'film' makes the valSplit share of whole films, none of them in training (`--val-groups film`). */
+  valGroups?: 'film';
   /** A stratified subset of n training and n test examples. */
   limit?: number;
   /** Maximum vocabulary size, counting <pad> and <unk> (default 25 000). */
@@ -147,7 +149,7 @@ export class Model {
    * only its own test split). Texts are encoded as in training. Nothing is written. See src/train/evaluate-run.ts.
    */
   async evaluate(data: EvaluateTarget & DataOptions = {}): Promise<EvaluationResult> {
-    for (const k of ['test', 'val', 'valSplit', 'limit', 'vocabSize', 'minFreq', 'maxLen', 'truncate'] as const) {
+    for (const k of ['test', 'val', 'valSplit', 'valGroups', 'limit', 'vocabSize', 'minFreq', 'maxLen', 'truncate'] as const) {
       if (data[k] !== undefined) {
         throw new UserError(`evaluate: ${k} does not apply; the run's own test split is the recorded one, another dataset is scored whole, and texts are encoded as in training`);
       }

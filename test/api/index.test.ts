@@ -69,6 +69,8 @@ test('train() checks its options like the CLI: one-line UserErrors', async () =>
   await err({ out: '/tmp/x', arch: 'transformer' }, /--arch must be one of rnn, gru, lstm/);
   await err({ out: '/tmp/x', dataset: '/nonexistent.csv', epochs: 0 }, /--epochs must be ≥ 1/);
   await err({ out: '/tmp/x', preset: 'fast' }, /unknown --preset 'fast'; use strong/);
+  await err({ out: '/tmp/x', valGroups: 'actor' }, /--val-groups/);
+  await err({ out: '/tmp/x', wordDropout: 1 }, /--word-dropout must be in \[0, 1\)/);
 });
 
 test('train({ preset }) fills what the caller left out, as `rnnlab train --preset` does; given settings win', async () => {
