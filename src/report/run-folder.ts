@@ -81,7 +81,7 @@ export interface RunDetail {
 /**
  * The data set's identity, without its contents (which the folder does not keep): its name, the archive's sha256
  * when the loader recorded one, the file name (not the path, so the same file elsewhere matches), the options that
- * choose the examples (--limit, --val-split, --test, seed) and the resulting labels, split sizes and class counts.
+ * choose the examples (--limit, --val-split, --val, --val-groups, --test, seed) and the resulting labels, split sizes and class counts.
  * Two runs with equal fingerprints trained, validated and tested on the same examples.
  */
 export function datasetFingerprint(c: RunConfigFile): string {
@@ -94,6 +94,9 @@ export function datasetFingerprint(c: RunConfigFile): string {
     test: file(load.test),
     limit: load.limit ?? null,
     valSplit: load.valSplit ?? null,
+    // only when set, so the fingerprints of runs recorded before these options stay what they were
+    ...(load.val !== undefined ? { val: file(load.val) } : {}),
+    ...(load.valGroups !== undefined ? { valGroups: load.valGroups } : {}),
     seed: load.seed ?? null,
     labels: c.labels,
     sizes: c.data.sizes,

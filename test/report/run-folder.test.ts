@@ -72,6 +72,10 @@ test('the fingerprint ignores where the file lies but not which examples were us
     assert.equal(print('moved', config({ dataset: '/elsewhere/aclImdb_v1.tar.gz' })), base);
     assert.notEqual(print('limit', config({ limit: 300 })), base);
     assert.notEqual(print('other-archive', config({ description: 'IMDB … sha256 ' + 'cd'.repeat(32) })), base);
+    // a validation split of whole films holds other examples than the random one of the same seed and share
+    const films = config();
+    (films.data.spec.load as Record<string, unknown>).valGroups = 'film';
+    assert.notEqual(print('films', films), base);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
