@@ -6,3 +6,4 @@ export { createOptimizer } from './create.ts';
 export { clipGradNorm, gradNorm } from './clip.ts';
 export type { ScheduleKind, ScheduleOptions, Scheduler, SchedulerState } from './schedule.ts';
 export { SCHEDULE_DEFAULTS, SCHEDULE_KINDS, createScheduler } from './schedule.ts';
+export { WeightAverage, type WeightAverageState } from './ema.ts';

@@ -2,10 +2,12 @@
  * The per-epoch checkpoint: everything needed to continue a run so that it ends with exactly the numbers of an
  * uninterrupted one, in ONE file (so it is written with one atomic rename and can never be half old, half new):
  *
- *   tensors    model parameters under their state_dict names, and the optimizer's buffers as
- *              `optimizer.<buffer>.<param name>` (e.g. optimizer.exp_avg.rnn.weight_ih_l0)
+ *   tensors    model parameters under their state_dict names, the optimizer's buffers as
+ *              `optimizer.<buffer>.<param name>` (e.g. optimizer.exp_avg.rnn.weight_ih_l0), and with --ema the
+ *              weight averages as `ema.<param name>`
  *   metadata   "rnnlab.checkpoint": JSON of the rest: epoch, optimizer state (its buffers replaced by the tensor
- *              names above), scheduler state, dropout RNG state, history, early-stopping state, elapsed seconds
+ *              names above), scheduler state, dropout RNG state, history, early-stopping state, elapsed seconds,
+ *              the weight average's decay and step count
  *
  * Why not the optimizer's own JSON state (base64 buffers) as is: for an IMDB-sized vocabulary the Adam buffers are
  * tens of MB, which would blow past the safetensors header limit; as tensors they are just bytes.
@@ -14,7 +16,7 @@ import { UserError } from '../util/errors.ts';
 import { decodeSafetensors, encodeSafetensors, loadSafetensors, type NamedTensor } from '../nn/safetensors.ts';
 import { writeFileAtomic } from '../util/fs.ts';
 import type { RnnClassifier } from '../nn/model.ts';
-import type { OptimizerState, SchedulerState } from '../optim/index.ts';
+import type { OptimizerState, SchedulerState, WeightAverageState } from '../optim/index.ts';
 import { loadWeightsInto, paramTensors, type EpochRecord } from './run-dir.ts';
 
 const META_KEY = 'rnnlab.checkpoint';
@@ -41,6 +43,15 @@ export interface Checkpoint extends LoopState {
   scheduler: SchedulerState;
   /** Dropout RNG state (xoshiro128** words). */
   rng: number[];
+  /** --ema: the weight averages (absent without --ema). */
+  ema?: WeightAverageState;
+}
+
+/** How the weight averages sit in the metadata: their tensors are `ema.<param name>`. */
+interface EmaMeta {
+  decay: number;
+  steps: number;
+  params: string[];
 }
 
 export function encodeCheckpoint(model: RnnClassifier, ck: Checkpoint): Uint8Array {
@@ -58,7 +69,12 @@ export function encodeCheckpoint(model: RnnClassifier, ck: Checkpoint): Uint8Arr
       return name;
     });
   }
-  const meta = { ...ck, optimizer: { ...ck.optimizer, buffers } };
+  let ema: EmaMeta | undefined;
+  if (ck.ema) {
+    for (const a of ck.ema.average) tensors.push({ name: `ema.${a.name}`, shape: sizes.get(a.name) ?? [a.data.length], data: a.data });
+    ema = { decay: ck.ema.decay, steps: ck.ema.steps, params: ck.ema.average.map((a) => a.name) };
+  }
+  const meta = { ...ck, optimizer: { ...ck.optimizer, buffers }, ema };
   return encodeSafetensors(tensors, { [META_KEY]: JSON.stringify(meta) });
 }
 
@@ -78,9 +94,9 @@ export function decodeCheckpoint(bytes: Uint8Array, model: RnnClassifier, source
 
 function restore(file: ReturnType<typeof decodeSafetensors>, model: RnnClassifier, source: string): Checkpoint {
   const raw = file.metadata[META_KEY];
-  let ck: Checkpoint;
+  let ck: Omit<Checkpoint, 'ema'> & { ema?: EmaMeta };
   try {
-    ck = JSON.parse(raw ?? '') as Checkpoint;
+    ck = JSON.parse(raw ?? '') as typeof ck;
   } catch {
     throw new UserError(`${source} is not an rnnlab checkpoint (no training state); resume needs checkpoint.safetensors from rnnlab train`);
   }
@@ -96,6 +112,16 @@ function restore(file: ReturnType<typeof decodeSafetensors>, model: RnnClassifie
       return Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64');
     });
   }
-  ck.optimizer = { ...ck.optimizer, buffers };
-  return ck;
+  let ema: WeightAverageState | undefined;
+  if (ck.ema) {
+    ema = {
+      decay: ck.ema.decay, steps: ck.ema.steps,
+      average: ck.ema.params.map((name) => {
+        const t = file.tensors.get(`ema.${name}`);
+        if (!t) throw new UserError(`${source} lacks weight-average tensor ema.${name}; the checkpoint is damaged, start a fresh run`);
+        return { name, data: Float32Array.from(t.data) };
+      }),
+    };
+  }
+  return { ...ck, optimizer: { ...ck.optimizer, buffers }, ema };
 }

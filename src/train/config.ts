@@ -40,6 +40,8 @@ export interface ResolvedTrain {
   wordDropout?: number;
   pooling: ModelConfig['pooling'];
   clip: number | null;
+  /** --ema: the decay of the weight average that is evaluated and kept (optim/ema.ts; absent when off). */
+  ema?: number;
   schedule: { kind: ScheduleKind; options: ScheduleOptions };
   patience: number | null;
   /** How the kept epoch is chosen (absent in configs written before --select: val-loss). */
@@ -80,7 +82,7 @@ export function resolveTrain(o: TrainOptions): ResolvedTrain {
     hidden: o.hidden, layers: o.layers, bidirectional: o.bidirectional, dropout: o.dropout,
     ...(o.embedDropout ? { embedDropout: o.embedDropout } : {}), ...(o.wordDropout ? { wordDropout: o.wordDropout } : {}),
     pooling: o.pooling,
-    clip: o.clip > 0 ? o.clip : null, schedule: { kind: o.schedule, options }, patience: o.patience ?? null,
+    clip: o.clip > 0 ? o.clip : null, ...(o.ema !== undefined ? { ema: o.ema } : {}), schedule: { kind: o.schedule, options }, patience: o.patience ?? null,
     select: o.select ?? DEFAULT_SELECT, seed: o.seed,
     threads: o.threads ?? null, classWeights: o.classWeights ?? 'none', embeddings: o.embeddings ?? null,
     freezeEmbeddings: o.freezeEmbeddings ?? false,
@@ -159,7 +161,7 @@ const IDENTITY_FLAGS: Record<string, string> = {
   'train.optimizerOptions.momentum': '--momentum', 'train.optimizerOptions.weightDecay': '--weight-decay',
   'train.batchSize': '--batch-size', 'train.embed': '--embed', 'train.embedInitStd': '--embed-init-std',
   'train.forgetBias': '--forget-bias', 'train.hidden': '--hidden', 'train.layers': '--layers',
-  'train.bidirectional': '--bidirectional', 'train.dropout': '--dropout', 'train.embedDropout': '--embed-dropout', 'train.wordDropout': '--word-dropout', 'train.pooling': '--pooling', 'train.clip': '--clip',
+  'train.bidirectional': '--bidirectional', 'train.dropout': '--dropout', 'train.embedDropout': '--embed-dropout', 'train.wordDropout': '--word-dropout', 'train.pooling': '--pooling', 'train.clip': '--clip', 'train.ema': '--ema',
   'train.schedule.kind': '--schedule', 'train.schedule.options.stepSize': '--step-size', 'train.schedule.options.gamma': '--gamma',
   'train.schedule.options.factor': '--gamma', 'train.schedule.options.totalEpochs': '--epochs (the cosine schedule\'s length)',
   'train.patience': '--patience', 'train.select': '--select', 'train.seed': '--seed',

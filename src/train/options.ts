@@ -76,7 +76,7 @@ export const TRAIN_FLAGS: Record<string, string> = {
   arch: '--arch', optimizer: '--optimizer', lr: '--lr', momentum: '--momentum', weightDecay: '--weight-decay',
   epochs: '--epochs', batchSize: '--batch-size', embed: '--embed', embedInitStd: '--embed-init-std', forgetBias: '--forget-bias', hidden: '--hidden', layers: '--layers',
   bidirectional: '--bidirectional', dropout: '--dropout', embedDropout: '--embed-dropout', wordDropout: '--word-dropout', pooling: '--pooling', clip: '--clip', schedule: '--schedule',
-  stepSize: '--step-size', gamma: '--gamma', patience: '--patience', select: '--select', seed: '--seed', threads: '--threads',
+  ema: '--ema', stepSize: '--step-size', gamma: '--gamma', patience: '--patience', select: '--select', seed: '--seed', threads: '--threads',
   classWeights: '--class-weights', embeddings: '--embeddings', freezeEmbeddings: '--freeze-embeddings',
 };
 
@@ -140,6 +140,9 @@ export const trainOptionsSchema = z.object({
   /** step / plateau schedule: lr multiplier per cut (default 0.1). */
   gamma: num('--gamma').pipe(z.number().gt(0, { error: '--gamma must be in (0, 1)' })
     .lt(1, { error: '--gamma must be in (0, 1)' })).optional(),
+  /** Evaluate and keep an exponential moving average of the weights with this decay (optim/ema.ts); absent = off. */
+  ema: num('--ema').pipe(z.number().gt(0, { error: '--ema must be in (0, 1), e.g. 0.999' })
+    .lt(1, { error: '--ema must be in (0, 1), e.g. 0.999' })).optional(),
   /** Early stopping: stop after this many epochs without a better --select score; absent = off. */
   patience: int('--patience', 1).optional(),
   /** Kept-epoch rule; absent = DEFAULT_SELECT (optional, not defaulted, so old experiment settings still compare equal). */

@@ -20,7 +20,7 @@ import { balancedClassWeights } from '../nn/loss.ts';
 import { applyEmbeddings, trainableParams } from './embeddings.ts';
 import { loadSafetensors } from '../nn/safetensors.ts';
 import { setBlasThreads, blasInfo } from '../nn/blas.ts';
-import { createOptimizer, createScheduler } from '../optim/index.ts';
+import { WeightAverage, createOptimizer, createScheduler } from '../optim/index.ts';
 import { nbsvmBaseline, nbsvmLine, nbsvmRecord, type NbsvmRecord } from '../baseline/index.ts';
 import { oneLine, UserError } from '../util/errors.ts';
 import { writeJsonAtomic } from '../util/fs.ts';
@@ -249,6 +249,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
   const classWeights = train.classWeights === 'balanced' ? balancedClassWeights(ds.counts.train) : null;
   const optimizer = createOptimizer(train.optimizer, trainable, train.optimizerOptions);
   const scheduler = createScheduler(train.schedule.kind, optimizer, train.schedule.options);
+  const ema = train.ema !== undefined ? new WeightAverage(trainable, train.ema) : null;
   // Dropout masks get their own stream, independent of the init stream and of the data order.
   const rng = new Rng((train.seed ^ 0x5eed_d20b) >>> 0);
 
@@ -291,6 +292,10 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
     optimizer.loadStateDict(ck.optimizer);
     scheduler.loadStateDict(ck.scheduler);
     rng.setState(ck.rng);
+    if (ema) {
+      if (!ck.ema) throw new UserError(`${dir}'s checkpoint has no weight average, but the run records --ema ${train.ema}; the checkpoint is damaged, start a fresh run`);
+      ema.load(ck.ema);
+    }
     state = {
       epoch: ck.epoch, history: ck.history, bestEpoch: ck.bestEpoch, bestValLoss: ck.bestValLoss,
       badEpochs: ck.badEpochs, stoppedEarly: ck.stoppedEarly, seconds: ck.seconds,
@@ -317,7 +322,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
     end = await trainLoop({
       dir, model, optimizer, scheduler, rng, data: ds.prepared, numClasses, train, log,
       bar: new EpochBar(hooks.progress ?? Boolean(process.stderr.isTTY)), onEpoch: hooks.onEpoch, signal: hooks.signal,
-      classWeights, trainable,
+      classWeights, trainable, ema,
       evaluateTest,
     }, state);
   } catch (e) {

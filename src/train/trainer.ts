@@ -5,9 +5,11 @@
  *                    trial (evaluateTest false) never evaluates the test split, here or later
  *   epoch e ≥ 1      for each batch of the epoch's (seed, e)-determined order:
  *                      zero grads → forward (dropout from the run's RNG) → loss → backward → clip → optimizer step
- *                    evaluate val and test; step the lr schedule
+ *                      (--ema: → update the weight average)
+ *                    evaluate val and test (--ema: with the averaged weights); step the lr schedule
  *   after each epoch e ≥ 1, if its validation score (--select: lowest loss or highest accuracy) is the best so far:
- *                    save model.safetensors (the kept weights). Epoch 0, the untrained model, is never kept.
+ *                    save model.safetensors (the kept weights; --ema: the averaged ones). Epoch 0, the untrained
+ *                    model, is never kept.
  *                    save checkpoint.safetensors (last epoch: weights, optimizer, scheduler, RNG, history),
  *                    history.jsonl and status.json; log one line
  *                    early stopping: stop after `patience` epochs without a better validation score
@@ -24,7 +26,7 @@
 import { batchCount, epochBatches, wordDropout, type PreparedData } from '../data/index.ts';
 import type { RnnClassifier } from '../nn/model.ts';
 import type { Param } from '../nn/param.ts';
-import { clipGradNorm, type Optimizer, type Scheduler } from '../optim/index.ts';
+import { clipGradNorm, type Optimizer, type Scheduler, type WeightAverage } from '../optim/index.ts';
 import { DivergedError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
 import type { ResolvedTrain } from './config.ts';
@@ -49,6 +51,8 @@ export interface LoopContext {
   onEpoch?: (record: EpochRecord) => void;
   /** --class-weights: one weight per class for the training loss (validation and test losses stay unweighted). */
   classWeights?: number[] | null;
+  /** --ema: the average of the weights that is evaluated and kept (the optimizer trains the raw weights). */
+  ema?: WeightAverage | null;
   /** The parameters the optimizer updates (all but a frozen embedding); gradient clipping measures only these. */
   trainable?: Param[];
   /** Checked between batches and epochs: stop without finishing (the last checkpoint stays valid). */
@@ -84,8 +88,10 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
       if (exploded) return { status: 'diverged', reason: `training diverged in epoch ${epoch}: ${exploded}; ${hint(train)}` };
       fit = r;
     }
-    const val = evaluateSplit(ctx.model, ctx.data.val, ctx.numClasses);
-    const test = ctx.evaluateTest === false ? null : evaluateSplit(ctx.model, ctx.data.test, ctx.numClasses);
+    // With --ema the averaged weights are the model: evaluated here, saved below; the raw ones go on training.
+    const averaged = <T>(fn: () => T): T => (ctx.ema ? ctx.ema.withAverage(fn) : fn());
+    const val = averaged(() => evaluateSplit(ctx.model, ctx.data.val, ctx.numClasses));
+    const test = ctx.evaluateTest === false ? null : averaged(() => evaluateSplit(ctx.model, ctx.data.test, ctx.numClasses));
     const hasVal = val.n > 0;
     if (hasVal && !Number.isFinite(val.loss)) {
       return { status: 'diverged', reason: `training diverged: the validation loss after epoch ${epoch} is ${val.loss}; ${hint(train)}` };
@@ -117,7 +123,7 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
       state.bestEpoch = epoch;
       state.bestValLoss = hasVal ? val.loss : null;
       state.badEpochs = 0;
-      saveModelWeights(ctx.dir, ctx.model);
+      averaged(() => saveModelWeights(ctx.dir, ctx.model));
     } else if (epoch > 0) {
       state.badEpochs++;
       if (train.patience !== null && state.badEpochs >= train.patience && epoch < train.epochs) state.stoppedEarly = true;
@@ -129,6 +135,7 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
     saveCheckpoint(runFile(ctx.dir, 'checkpoint'), ctx.model, {
       format: 'rnnlab-checkpoint', version: 1, ...state,
       optimizer: ctx.optimizer.stateDict(), scheduler: ctx.scheduler.stateDict(), rng: ctx.rng.getState(),
+      ...(ctx.ema ? { ema: ctx.ema.state() } : {}),
     });
     writeHistory(ctx.dir, state.history);
     writeStatus(ctx.dir, {
@@ -207,6 +214,7 @@ async function fitEpoch(ctx: LoopContext, epoch: number): Promise<EpochFit | Sto
         }
       }
       optimizer.step();
+      ctx.ema?.update();
       lastFinite = r.loss;
       lossSum += r.loss * batch.size;
       correct += r.correct;

@@ -18,6 +18,7 @@ function roundTrip(raw: Record<string, unknown>): void {
 test('--word-dropout and --val-groups survive config.json → --resume (and their absence stays absent)', () => {
   roundTrip({ dataset: 'imdb', wordDropout: '0.2', valGroups: 'film', embedDropout: '0.3', bidirectional: true });
   roundTrip({ dataset: 'x.csv' });
+  roundTrip({ dataset: 'x.csv', ema: '0.999' });
   const plain = parseTrainCli({ dataset: 'imdb' });
   assert.equal('valGroups' in plain.data.load, false, 'runs without it record nothing new (their identity is unchanged)');
   assert.equal('wordDropout' in resolveTrain(plain.train), false);

@@ -78,6 +78,10 @@ test('bad values give one line naming the flag and the allowed values', () => {
   fails({ wordDropout: 'some' }, /--word-dropout must be a number/);
   assert.equal(resolveTrain(parseTrainOptions({ wordDropout: '0.1' })).wordDropout, 0.1);
   assert.equal('wordDropout' in resolveTrain(parseTrainOptions({ wordDropout: '0' })), false, 'absent when 0, like runs recorded before it');
+  fails({ ema: '1' }, /--ema must be in \(0, 1\), e\.g\. 0\.999/);
+  fails({ ema: '0' }, /--ema must be in \(0, 1\)/);
+  assert.equal(resolveTrain(parseTrainOptions({ ema: '0.999' })).ema, 0.999);
+  assert.equal('ema' in resolveTrain(parseTrainOptions({})), false, 'absent when off, like runs recorded before it');
   fails({ schedule: 'linear' }, /--schedule must be one of constant, step, cosine, plateau/);
   fails({ lr: 'fast' }, /--lr must be a number \(got "fast"\)/);
   fails({ lr: '-1' }, /--lr must be > 0/);

@@ -157,6 +157,35 @@ test('--word-dropout: recorded in config.json, changes what is learned, and a re
   assert.deepEqual(tensors(join(dir, 'checkpoint.safetensors')), tensors(join(root, 'wd-straight', 'checkpoint.safetensors')));
 });
 
+test('--ema: training is unchanged, evaluation and the kept model use the averaged weights, and a resume is exact', async () => {
+  const opts = (epochs: number, over: Record<string, unknown> = {}) => smallTrain({ epochs, ema: 0.9, ...over });
+  const dir = join(root, 'ema-straight');
+  const straight = await trainRun({ dir, train: opts(3), data: spec }, quiet);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).train.ema, 0.9);
+  const plainDir = join(root, 'ema-plain');
+  const plain = await trainRun({ dir: plainDir, train: smallTrain({ epochs: 3 }), data: spec }, quiet);
+  const fit = (h: EpochRecord[]) => h.map((r) => [r.trainLoss, r.trainAccuracy]);
+  assert.deepEqual(fit(straight.history), fit(plain.history), 'the optimizer trains the same raw weights');
+  const raw = (path: string) => Object.fromEntries(Object.entries(tensors(path)).filter(([k]) => !k.startsWith('ema.')));
+  assert.deepEqual(raw(join(dir, 'checkpoint.safetensors')), raw(join(plainDir, 'checkpoint.safetensors')));
+  assert.notDeepEqual(straight.history.slice(1).map((r) => r.valLoss), plain.history.slice(1).map((r) => r.valLoss),
+    'validation sees the average, not the last weights');
+  // the kept model is the average: the final test pass over model.safetensors reproduces the kept epoch's figures
+  const kept = straight.history.find((r) => r.epoch === straight.bestEpoch)!;
+  assert.equal(straight.metrics!.accuracy, kept.testAccuracy);
+  assert.ok(Math.abs((straight.metrics!.loss ?? NaN) - kept.testLoss!) < 1e-6);
+  const ck = tensors(join(dir, 'checkpoint.safetensors'));
+  assert.ok(Object.keys(ck).some((k) => k.startsWith('ema.')), 'the averages are checkpointed');
+  const split = join(root, 'ema-split');
+  await trainRun({ dir: split, train: opts(1), data: spec }, quiet);
+  const resumed = await trainRun({ dir: split, train: opts(3), data: spec }, quiet);
+  assert.equal(resumed.resumedFrom, 1);
+  assert.deepEqual(numbers(resumed.history), numbers(straight.history));
+  assert.deepEqual(tensors(join(split, 'checkpoint.safetensors')), ck);
+  assert.deepEqual(tensors(join(split, 'model.safetensors')), tensors(join(dir, 'model.safetensors')));
+  await assert.rejects(trainRun({ dir: split, train: opts(4, { ema: 0.99 }), data: spec }, quiet), /--ema 0\.9 \(run\) vs 0\.99 \(given\)/);
+});
+
 test('weights that turned NaN: the next step stops the run with a one-line reason, marked diverged, files usable', async () => {
   // epoch 1 trains normally; then the checkpoint's output bias is NaN, as if epoch 1's last update had overflowed
   const dir = join(root, 'diverge-nan');

@@ -43,6 +43,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--word-dropout <p>', 'training only: replace each token by <unk> with this probability, in [0, 1) (default: 0)')
     .option('--pooling <how>', `sequence → vector: ${POOLINGS.join(' | ')}, or several joined by '+' and concatenated (e.g. last+max+mean) (default: ${d.pooling})`)
     .option('--clip <norm>', 'clip the global gradient norm to this value; 0 = off (default: 1)')
+    .option('--ema <decay>', 'evaluate and keep an exponential moving average of the weights, updated after every step with this decay in (0, 1), e.g. 0.999 (as Keras\' use_ema) (default: off)')
     .option('--schedule <kind>', `lr schedule per epoch: ${SCHEDULE_KINDS.join(' | ')} (default: ${d.schedule})`)
     .option('--step-size <n>', 'step schedule: epochs between lr cuts (default: a third of --epochs, rounded; 2 for 5)')
     .option('--gamma <g>', 'step / plateau schedule: lr multiplier per cut, in (0, 1) (default: 0.1)')
@@ -115,6 +116,7 @@ export function recordedOptions(config: RunConfig): Record<string, unknown> {
   if (o.weightDecay !== undefined) out.weightDecay = o.weightDecay;
   if (t.embedDropout) out.embedDropout = t.embedDropout;
   if (t.wordDropout) out.wordDropout = t.wordDropout;
+  if (t.ema !== undefined) out.ema = t.ema;
   if (t.arch === 'lstm') out.forgetBias = t.forgetBias ?? 'pytorch';
   if (s.kind === 'step') Object.assign(out, { stepSize: s.options.stepSize, gamma: s.options.gamma });
   if (s.kind === 'plateau') out.gamma = s.options.factor;
