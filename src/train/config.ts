@@ -166,7 +166,7 @@ const IDENTITY_FLAGS: Record<string, string> = {
   'train.schedule.options.factor': '--gamma', 'train.schedule.options.totalEpochs': '--epochs (the cosine schedule\'s length)',
   'train.patience': '--patience', 'train.select': '--select', 'train.seed': '--seed',
   'data.load.dataset': '--dataset', 'data.load.test': '--test', 'data.load.textColumn': '--text-column',
-  'data.load.labelColumn': '--label-column', 'data.load.valSplit': '--val-split', 'data.load.valGroups': '--val-groups', 'data.load.seed': '--seed',
+  'data.load.labelColumn': '--label-column', 'data.load.valSplit': '--val-split', 'data.load.valGroups': '--val-groups', 'data.load.seed': '--data-seed',
   'data.load.limit': '--limit', 'data.prepare.maxSize': '--vocab-size', 'data.prepare.minFreq': '--min-freq',
   'data.prepare.maxLen': '--max-len', 'data.prepare.truncate': '--truncate',
 };

@@ -19,6 +19,7 @@ test('--word-dropout and --val-groups survive config.json → --resume (and thei
   roundTrip({ dataset: 'imdb', wordDropout: '0.2', valGroups: 'film', embedDropout: '0.3', bidirectional: true });
   roundTrip({ dataset: 'x.csv' });
   roundTrip({ dataset: 'x.csv', ema: '0.999' });
+  roundTrip({ dataset: 'x.csv', seed: '43', dataSeed: '42' }); // the split's seed apart from the model's
   const plain = parseTrainCli({ dataset: 'imdb' });
   assert.equal('valGroups' in plain.data.load, false, 'runs without it record nothing new (their identity is unchanged)');
   assert.equal('wordDropout' in resolveTrain(plain.train), false);

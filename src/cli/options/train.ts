@@ -130,6 +130,8 @@ export function recordedOptions(config: RunConfig): Record<string, unknown> {
     dataset: load.dataset, test: load.test, val: load.val, textColumn: load.textColumn, labelColumn: load.labelColumn,
     valSplit: load.valSplit, valGroups: load.valGroups, limit: load.limit, vocabSize: prep.maxSize, minFreq: prep.minFreq, maxLen: prep.maxLen,
     truncate: prep.truncate,
+    // the split's own seed: a run started with --seed 43 --data-seed 42 resumes on the split it was trained on
+    dataSeed: load.seed,
   });
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
   return out;
