@@ -3,9 +3,11 @@
  * 10,000 training texts, plus one test set of 5,000 first sentences from IMDB's own test reviews (so no test text
  * shares a review with a training text, and all three sizes are scored on the same test texts).
  *
- *   npx tsx scripts/make-short-imdb.ts [ARCHIVE] [OUT]
+ *   npx tsx scripts/make-short-imdb.ts [ARCHIVE] [OUT] [first|last]
  *     ARCHIVE  aclImdb_v1.tar.gz (default ../shared/data/imdb/aclImdb_v1-train-test.tar.gz, or $RNNLAB_IMDB)
  *     OUT      folder to write (default data/short-imdb, git-ignored)
+ *     last     the LAST sentence of each review instead (files last-sentence-*): a second short-text set, to check
+ *              on other texts a recipe that was chosen on the first-sentence sets
  *
  * Writes OUT/first-sentence-{1000,3000,10000}.train.jsonl and OUT/first-sentence.test.jsonl, one
  * {"text": …, "label": "neg" | "pos"} per line, each class half of every file. Then, e.g.:
@@ -27,10 +29,19 @@ const out = process.argv[3] ?? 'data/short-imdb';
 const SIZES = [1000, 3000, 10_000];
 const TEST_SIZE = 5000;
 
+const which = process.argv[4] === 'last' ? 'last' : 'first';
+
 export function firstSentence(review: string): string {
   const text = review.replace(/<br\s*\/?>/gi, ' ').replace(/\s+/g, ' ').trim();
   const m = /^.*?[.!?](?=\s|$)/.exec(text);
   return (m ? m[0] : text).trim();
+}
+
+/** The last sentence: the text after the last `.`, `!` or `?` followed by white space that ends a non-empty sentence. */
+export function lastSentence(review: string): string {
+  const text = review.replace(/<br\s*\/?>/gi, ' ').replace(/\s+/g, ' ').trim();
+  const parts = text.split(/(?<=[.!?])\s+/).filter((p) => p.trim() !== '');
+  return (parts.length > 0 ? parts[parts.length - 1]! : text).trim();
 }
 
 /** Per class, the first sentences in a seeded random order. */
@@ -38,7 +49,7 @@ function shuffledByClass(examples: Example[], seed: number): Example[][] {
   const rng = new Rng(seed);
   const byClass: Example[][] = IMDB_LABELS.map(() => []);
   for (const e of examples) {
-    const text = firstSentence(e.text);
+    const text = which === 'last' ? lastSentence(e.text) : firstSentence(e.text);
     if (text) byClass[e.label]!.push({ text, label: e.label });
   }
   for (const list of byClass) {
@@ -62,5 +73,5 @@ function write(path: string, byClass: Example[][], n: number): void {
 const imdb = await readImdbArchive(archive);
 mkdirSync(out, { recursive: true });
 const train = shuffledByClass(imdb.train, 14);
-for (const n of SIZES) write(join(out, `first-sentence-${n}.train.jsonl`), train, n);
-write(join(out, 'first-sentence.test.jsonl'), shuffledByClass(imdb.test, 15), TEST_SIZE);
+for (const n of SIZES) write(join(out, `${which}-sentence-${n}.train.jsonl`), train, n);
+write(join(out, `${which}-sentence.test.jsonl`), shuffledByClass(imdb.test, 15), TEST_SIZE);

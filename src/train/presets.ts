@@ -33,6 +33,8 @@ export const TRAIN_PRESETS = {
    * (its validation loss then rises while its accuracy still climbs, so the kept epoch is chosen by accuracy).
    * Small initial embeddings (std 0.05) and dropout on the tokens and the pooled feature are what closed the gap to
    * NBSVM there; --patience stops a run once its validation accuracy has not improved for 10 epochs.
+   * `rnnlab train` applies it by itself to a training split under SMALL_SET (5,000) examples when neither --preset
+   * nor --epochs was given (src/cli/commands/train.ts).
    */
   small: {
     summary: 'small / short-text sets: bidirectional, last+max+mean pooling, embedding init std 0.05, embedding dropout 0.5, dropout 0.5, up to 30 epochs kept by validation accuracy, early stop after 10 without gain',

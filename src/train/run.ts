@@ -110,14 +110,12 @@ export interface RunHooks {
    * at the end (no metrics.json); the run is scored on validation only. Default true.
    */
   evaluateTest?: boolean;
-  /**
-   * `rnnlab train` sets it when neither --preset nor --epochs was given: a training split below SMALL_SET examples
-   * then gets a one-line hint toward --preset small (the defaults were measured on 22,500 IMDB reviews).
-   */
-  suggestSmallPreset?: boolean;
 }
 
-/** Below this many training examples the default recipe under-trains (README "Small and short-text data sets"). */
+/**
+ * Below this many training examples the default recipe under-trains (README "Small and short-text data sets"):
+ * `rnnlab train` then applies --preset small unless --preset or --epochs was given.
+ */
 export const SMALL_SET = 5_000;
 
 export interface RunOutcome {
@@ -260,10 +258,6 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
       `${numClasses} classes (${ds.labels.join(', ')}), vocabulary ${p.vocab.size}, max-len ${p.train.maxLen}`);
     log(`model: ${train.arch}${train.bidirectional ? ' (bidirectional)' : ''}, ${train.layers} layer(s) × ${train.hidden} hidden, ` +
       `embed ${train.embed}, ${model.numParams.toLocaleString('en-US')} parameters; ${train.optimizer} lr ${train.optimizerOptions.lr}`);
-    if (hooks.suggestSmallPreset && p.train.count < SMALL_SET) {
-      log(`hint: ${p.train.count} training examples: the defaults were measured on 22,500 IMDB reviews and under-train ` +
-        'a set this small; --preset small did better on short-text sets (README "Small and short-text data sets")');
-    }
   }
   // Pretrained vectors replace the random rows they cover (a fresh start only: a resumed run has its weights).
   const embeddings = resumeFrom ? resumeFrom.embeddings : await applyEmbeddings(model, train, ds.prepared, log);

@@ -62,12 +62,24 @@ test('--preset with a flag that disagrees: the flag wins; an unknown preset is a
   oneLineError(rnnlab(['train', ...small, '--preset', 'fast', '--out', join(root, 'x')]), /unknown --preset 'fast'; use strong/);
 });
 
-test('a small training set on the default recipe gets a one-line hint toward --preset small; not with --epochs or a preset', () => {
-  const hint = /^hint: \d+ training examples: .*--preset small/m;
-  const plain = rnnlab(['train', ...small, '--max-len', '12', '--out', join(root, 'hinted')]);
-  assert.equal(plain.code, 0, plain.stderr);
-  assert.match(plain.stdout, hint);
-  const chosen = rnnlab(['train', ...small, '--max-len', '12', '--epochs', '1', '--out', join(root, 'not-hinted')]);
+test('a small training set on the default recipe gets --preset small (said in one line); not with --epochs, a preset or --resume', () => {
+  const said = /^\d+ training examples \(under 5,000\): preset small applied: --bidirectional .*--epochs 30/m;
+  const out = join(root, 'auto-small');
+  const args = ['train', ...small, '--max-len', '12', '--out', out];
+  const auto = rnnlab(args);
+  assert.equal(auto.code, 0, auto.stderr);
+  assert.match(auto.stdout, said);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  for (const [key, value] of Object.entries(TRAIN_PRESETS.small.options)) assert.deepEqual(recorded(config, key), value, key);
+  assert.equal(config.train.hidden, 5, 'a flag given on the command line wins');
+  // the same command again is the same run (not "a different run"); --resume takes the recorded settings as they are
+  oneLineError(rnnlab(args), /already holds this run; pass --resume/);
+  const resumed = rnnlab(['train', '--out', out, '--resume']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.doesNotMatch(resumed.stdout, said);
+  assert.match(resumed.stdout, /already holds this finished run/);
+  const chosen = rnnlab(['train', ...small, '--max-len', '12', '--epochs', '1', '--out', join(root, 'not-auto')]);
   assert.equal(chosen.code, 0, chosen.stderr);
-  assert.doesNotMatch(chosen.stdout, hint, 'a user who chose the epochs has made the call');
+  assert.doesNotMatch(chosen.stdout, said, 'a user who chose the epochs has made the call');
+  assert.equal(JSON.parse(readFileSync(join(root, 'not-auto', 'config.json'), 'utf8')).train.bidirectional, false);
 });
