@@ -31,15 +31,20 @@ const TEST_SIZE = 5000;
 
 const which = process.argv[4] === 'last' ? 'last' : 'first';
 
+/** `<br />` breaks and runs of white space become one space. */
+function plainText(review: string): string {
+  return review.replace(/<br\s*\/?>/gi, ' ').replace(/\s+/g, ' ').trim();
+}
+
 export function firstSentence(review: string): string {
-  const text = review.replace(/<br\s*\/?>/gi, ' ').replace(/\s+/g, ' ').trim();
+  const text = plainText(review);
   const m = /^.*?[.!?](?=\s|$)/.exec(text);
   return (m ? m[0] : text).trim();
 }
 
 /** The last sentence: the text after the last `.`, `!` or `?` followed by white space that ends a non-empty sentence. */
 export function lastSentence(review: string): string {
-  const text = review.replace(/<br\s*\/?>/gi, ' ').replace(/\s+/g, ' ').trim();
+  const text = plainText(review);
   const parts = text.split(/(?<=[.!?])\s+/).filter((p) => p.trim() !== '');
   return (parts.length > 0 ? parts[parts.length - 1]! : text).trim();
 }
