@@ -14,7 +14,7 @@
 import { RnnClassifier, type Arch, type ModelConfig } from '../nn/model.ts';
 import { classificationLoss } from '../nn/loss.ts';
 import { blasInfo, setBlasThreads, setSgemmTiming, sgemmTimings, type BlasInfo, type SgemmShapeStats } from '../nn/blas.ts';
-import { createOptimizer } from '../optim/index.ts';
+import { createOptimizer, type OptimizerName } from '../optim/index.ts';
 import type { Batch } from '../data/types.ts';
 import { Rng } from '../util/rng.ts';
 import { median } from './gemm.ts';
@@ -41,6 +41,8 @@ export interface BenchConfig extends WorkloadShape {
   /** BLAS threads; undefined keeps the library's default (or RNNLAB_BLAS_THREADS) */
   threads?: number;
   seed?: number;
+  /** the optimizer whose update ends each step, with its default settings (default adam) */
+  optimizer?: OptimizerName;
   /** also time every sgemm call of the timed steps, by shape (adds ~0.1 µs per call) */
   profile?: boolean;
   /**
@@ -68,6 +70,7 @@ export interface GemmProfile {
 
 export interface BenchResult extends WorkloadShape {
   arch: Arch;
+  optimizer: OptimizerName;
   vocab: number;
   steps: number;
   warmup: number;
@@ -136,7 +139,8 @@ export function runBench(cfg: BenchConfig, onStep?: (done: number, total: number
     bidirectional: false, dropout: 0, numClasses: 2, pooling: 'last',
   };
   const model = new RnnClassifier(config, seed);
-  const opt = createOptimizer('adam', model.params);
+  const optimizer = cfg.optimizer ?? 'adam';
+  const opt = createOptimizer(optimizer, model.params);
   const rng = new Rng(seed + 1);
   // A few distinct batches, generated before timing, so the embedding gradient touches different rows each step
   // without timing the random-number generation.
@@ -203,7 +207,7 @@ export function runBench(cfg: BenchConfig, onStep?: (done: number, total: number
   const gflopPerStep = (given ? stepGemmFlops({ ...cfg, batchSize: 1, maxLen: meanTokens }) : stepGemmFlops(cfg)) / 1e9;
   const blas = blasInfo();
   return {
-    arch: cfg.arch, batchSize: cfg.batchSize, maxLen: cfg.maxLen, embed: cfg.embed, hidden: cfg.hidden,
+    arch: cfg.arch, optimizer, batchSize: cfg.batchSize, maxLen: cfg.maxLen, embed: cfg.embed, hidden: cfg.hidden,
     layers: cfg.layers, vocab: BENCH_VOCAB, steps: cfg.steps, warmup: cfg.warmup, threads: blas.threads,
     msPerStep,
     msPerStepMin: Math.min(...times),

@@ -24,6 +24,7 @@ for (const arch of ['lstm', 'gru', 'rnn']) {
     assert.equal(lines.length, 1);
     const j = JSON.parse(lines[0]!) as BenchResult;
     assert.equal(j.arch, arch);
+    assert.equal(j.optimizer, 'adam');
     assert.deepEqual([j.batchSize, j.maxLen, j.embed, j.hidden, j.layers, j.steps, j.warmup], [3, 5, 8, 6, 2, 2, 1]);
     assert.equal(j.threads, j.blas.backend === 'openblas' ? 1 : j.threads);
     for (const k of ['msPerStep', 'msPerStepMin', 'msPerStepMean', 'gflopPerStep', 'gflops', 'peakRssMb'] as const) {
@@ -33,6 +34,18 @@ for (const arch of ['lstm', 'gru', 'rnn']) {
     assert.equal(j.gflopPerStep, stepGemmFlops({ arch: j.arch, batchSize: 3, maxLen: 5, embed: 8, hidden: 6, layers: 2 }) / 1e9);
   });
 }
+
+test('rnnlab bench --optimizer ends each step with that update (recorded), and rejects an unknown one in one line', () => {
+  const r = cli(['bench', '--json', '--arch', 'rnn', '--optimizer', 'adadelta', '--batch-size', '3', '--max-len', '5',
+    '--embed', '8', '--hidden', '6', '--steps', '2', '--warmup', '1', '--threads', '1']);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout.trim()) as BenchResult;
+  assert.equal(j.optimizer, 'adadelta');
+  assert.ok(Number.isFinite(j.lastLoss) && j.phases.optimizer >= 0);
+  const bad = cli(['bench', '--optimizer', 'lion']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^rnnlab: unknown --optimizer 'lion'; use one of sgd, nag, adadelta, adam, adamw, rmsprop\n$/);
+});
 
 test('rnnlab bench rejects a bad --arch with a one-line error', () => {
   const r = cli(['bench', '--arch', 'transformer']);

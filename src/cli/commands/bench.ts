@@ -18,11 +18,19 @@ import { join } from 'node:path';
 import { systemInfo, blasLine } from '../../bench/system.ts';
 import { setBlasThreads } from '../../nn/blas.ts';
 import type { Arch } from '../../nn/model.ts';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../../optim/index.ts';
 
 function int(raw: string, what: string, min = 1): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) throw new UserError(`${what} must be an integer ≥ ${min}, got '${raw}'`);
   return n;
+}
+
+function optimizer(raw: string): OptimizerName {
+  if (!(OPTIMIZER_NAMES as readonly string[]).includes(raw)) {
+    throw new UserError(`unknown --optimizer '${raw}'; use one of ${OPTIMIZER_NAMES.join(', ')}`);
+  }
+  return raw as OptimizerName;
 }
 
 function arch(raw: string): Arch {
@@ -33,7 +41,7 @@ function arch(raw: string): Arch {
 }
 
 interface BenchOptions {
-  arch: string; batchSize: string; maxLen: string; embed: string; hidden: string; layers: string;
+  arch: string; optimizer: string; batchSize: string; maxLen: string; embed: string; hidden: string; layers: string;
   steps: string; warmup: string; threads?: string; json?: boolean; profile?: boolean; lengthsFile?: string;
 }
 
@@ -57,8 +65,9 @@ function imdbArchive(given: string | undefined): string | undefined {
 export function register(program: Command): void {
   program
     .command('bench')
-    .description('time full training steps (forward + backward + Adam) on random tokens')
+    .description('time full training steps (forward + backward + optimizer update) on random tokens')
     .option('--arch <arch>', 'lstm | gru | rnn', 'lstm')
+    .option('--optimizer <name>', `the update that ends each step, default settings: ${OPTIMIZER_NAMES.join(', ')}`, 'adam')
     .option('--batch-size <n>', 'sequences per batch', '64')
     .option('--max-len <n>', 'sequence length (every sequence is full length)', '200')
     .option('--embed <n>', 'embedding size', '128')
@@ -73,13 +82,14 @@ export function register(program: Command): void {
     .addHelpText('after', `
 Examples:
   $ rnnlab bench                                          W1: LSTM, batch 64 × 200 tokens, embed/hidden 128
+  $ rnnlab bench --arch rnn --optimizer adadelta --batch-size 32 --profile   one optimizer's update, timed per phase
   $ rnnlab bench --arch gru --batch-size 1000 --hidden 8 --embed 64 --layers 25 --steps 3 --profile
   $ RNNLAB_BLAS=typescript rnnlab bench --json            the built-in GEMM instead of the BLAS
   $ RNNLAB_DENORMALS=keep rnnlab bench                    keep subnormal floats (to measure what flushing saves)
 `)
     .action((o: BenchOptions) => {
       const cfg = {
-        arch: arch(o.arch), batchSize: int(o.batchSize, '--batch-size'), maxLen: int(o.maxLen, '--max-len'),
+        arch: arch(o.arch), optimizer: optimizer(o.optimizer), batchSize: int(o.batchSize, '--batch-size'), maxLen: int(o.maxLen, '--max-len'),
         embed: int(o.embed, '--embed'), hidden: int(o.hidden, '--hidden'), layers: int(o.layers, '--layers'),
         steps: int(o.steps, '--steps'), warmup: int(o.warmup, '--warmup', 0),
         threads: o.threads === undefined ? undefined : int(o.threads, '--threads'),
@@ -88,7 +98,7 @@ Examples:
       };
       if (cfg.threads !== undefined) setBlasThreads(cfg.threads);
       if (!o.json) {
-        process.stderr.write(`bench ${cfg.arch} B${cfg.batchSize} T${cfg.maxLen} E${cfg.embed} H${cfg.hidden} ` +
+        process.stderr.write(`bench ${cfg.arch} + ${cfg.optimizer} B${cfg.batchSize} T${cfg.maxLen} E${cfg.embed} H${cfg.hidden} ` +
           `L${cfg.layers}: ${cfg.warmup} warm-up + ${cfg.steps} timed steps, ` +
           `${(stepGemmFlops(cfg) / 1e9).toFixed(2)} GEMM GFLOP/step\n`);
       }
