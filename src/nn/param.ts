@@ -10,6 +10,13 @@ export interface Param {
   readonly shape: readonly number[];
   readonly data: Float32Array;
   readonly grad: Float32Array;
+  /**
+   * A sparse gradient's rows (the embedding's: only the rows of the batch's tokens get a gradient): when set, every
+   * entry of `grad` outside these rows (ascending; a row is shape[1] wide) is exactly +0, so a norm, a scaling or a
+   * zeroing may skip them and give the same bits (adding +0, or scaling +0, changes nothing). Kept by the model
+   * (RnnClassifier.backward / zeroGrad); absent or null: the gradient is dense.
+   */
+  gradRows?: Int32Array | null;
 }
 
 /**

@@ -9,12 +9,23 @@
 import type { Param } from '../nn/param.ts';
 import { DivergedError, UserError } from '../util/errors.ts';
 
-/** Global L2 norm of all gradients. */
+/**
+ * Global L2 norm of all gradients, summed element by element in order. A sparse gradient (Param.gradRows: the
+ * embedding's) is summed over its rows only: the entries skipped are +0, so the sum is bit-identical.
+ */
 export function gradNorm(params: readonly Param[]): number {
   let sum = 0;
   for (const p of params) {
     const g = p.grad;
-    for (let j = 0; j < g.length; j++) sum += g[j] * g[j];
+    const rows = p.gradRows;
+    if (rows) {
+      const w = p.shape[1]!;
+      for (const r of rows) {
+        for (let j = r * w, end = j + w; j < end; j++) sum += g[j] * g[j];
+      }
+    } else {
+      for (let j = 0; j < g.length; j++) sum += g[j] * g[j];
+    }
   }
   return Math.sqrt(sum);
 }
@@ -37,7 +48,13 @@ export function clipGradNorm(params: readonly Param[], maxNorm: number): number 
     const c = Math.fround(coef); // PyTorch multiplies by a float32 scalar tensor
     for (const p of params) {
       const g = p.grad;
-      for (let j = 0; j < g.length; j++) g[j] *= c;
+      const rows = p.gradRows;
+      if (rows) {
+        const w = p.shape[1]!;
+        for (const r of rows) for (let j = r * w, end = j + w; j < end; j++) g[j] *= c;
+      } else {
+        for (let j = 0; j < g.length; j++) g[j] *= c;
+      }
     }
   }
   return norm;

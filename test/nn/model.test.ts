@@ -170,6 +170,38 @@ test('backward accumulates into grad until zeroGrad', () => {
   assert.ok(m.params.every((p) => p.grad.every((v) => v === 0)));
 });
 
+test('embedding gradRows: exactly the rows of the batches since zeroGrad, ascending; every other entry is +0', () => {
+  const m = new RnnClassifier({ ...cfg, vocabSize: 200, dropout: 0 }, 5);
+  const emb = m.params[0]!;
+  const E = emb.shape[1]!;
+  const step = (seed: number): Set<number> => {
+    const batch = makeBatch([7, 4, 2], 200, 2, seed);
+    const lg = m.forward(batch, true);
+    m.backward(new Float32Array(lg.length).fill(1));
+    const used = new Set<number>();
+    batch.lengths.forEach((len, b) => { for (let t = 0; t < len; t++) used.add(batch.tokens[b * batch.maxLen + t]!); });
+    return used;
+  };
+  const check = (used: Set<number>): void => {
+    assert.deepEqual(Array.from(emb.gradRows!), [...used].sort((a, b) => a - b));
+    for (let r = 0; r < 200; r++) {
+      const zero = emb.grad.subarray(r * E, r * E + E).every((v) => Object.is(v, 0));
+      if (!used.has(r)) assert.ok(zero, `row ${r} is not listed but has a gradient`);
+      else assert.ok(!zero, `row ${r} is listed but has no gradient`);
+    }
+  };
+  m.zeroGrad();
+  assert.equal(emb.gradRows!.length, 0);
+  const a = step(11);
+  check(a);
+  const b = step(12); // accumulation: the union
+  check(new Set([...a, ...b]));
+  m.zeroGrad();
+  assert.equal(emb.gradRows!.length, 0);
+  assert.ok(m.params.every((p) => p.grad.every((v) => Object.is(v, 0))));
+  check(step(13)); // the marks were cleared: only this batch's rows
+});
+
 test('invalid configs and batches are UserErrors naming the cause', () => {
   assert.throws(() => new RnnClassifier({ ...cfg, hidden: 0 }, 1), (e) => e instanceof UserError && /hidden/.test(e.message));
   assert.throws(() => new RnnClassifier({ ...cfg, dropout: 1 }, 1), (e) => e instanceof UserError && /dropout/.test(e.message));

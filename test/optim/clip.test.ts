@@ -47,3 +47,24 @@ test('non-finite norm and bad maxNorm are UserErrors; grads left untouched', () 
   assert.equal(gradNorm([p]), 3);
   assert.deepEqual(Array.from(p.grad), [1, 2, 2]);
 });
+
+test('a sparse gradient (gradRows) gives the dense norm and scaling bit for bit, touching only its rows', () => {
+  const rows = Int32Array.of(1, 4, 5, 9);
+  const make = (sparse: boolean) => {
+    const p = makeParam('embedding.weight', [12, 3]);
+    for (const r of rows) for (let e = 0; e < 3; e++) p.grad[r * 3 + e] = Math.fround(Math.sin(r * 7 + e) * (e + 1));
+    if (sparse) p.gradRows = rows;
+    const q = makeParam('fc.weight', [2, 2]);
+    q.grad.set([0.5, -0.25, 3, 1e-3]);
+    return [p, q];
+  };
+  const dense = make(false), sparse = make(true);
+  assert.ok(Object.is(gradNorm(sparse), gradNorm(dense)));
+  assert.ok(Object.is(clipGradNorm(sparse, 0.5), clipGradNorm(dense, 0.5)));
+  sparse.forEach((p, i) => assert.deepEqual(Array.from(p.grad), Array.from(dense[i]!.grad)));
+  // it really reads only the listed rows: a value planted in an unlisted row is ignored (which is why the model
+  // must keep every other row at +0)
+  const planted = make(true);
+  planted[0]!.grad[0] = 100;
+  assert.ok(Object.is(gradNorm(planted), gradNorm(make(false))));
+});
