@@ -11,6 +11,8 @@ import { canonical, type DataSpec } from '../train/config.ts';
 import { oneLine } from '../util/errors.ts';
 import { parseTrainOptions } from '../train/options.ts';
 import type { CellJob, CellOutcome } from './protocol.ts';
+import { adoptTrial } from './search/adopt.ts';
+import { dirname, relative } from 'node:path';
 
 const datasets = new Map<string, Promise<PreparedDataset>>();
 
@@ -62,8 +64,13 @@ export async function runCell(job: CellJob, hooks: CellHooks): Promise<CellOutco
       : await datasetFor(job.data);
     const heldBack = job.evaluateTest === false;
     const dataset = heldBack ? withoutTestSplit(loaded) : loaded;
+    const train = parseTrainOptions(job.train);
+    if (job.adoptFrom && !heldBack && adoptTrial(job.adoptFrom, job.runDir, dataset, train, job.data)) {
+      hooks.line(`[${job.name}] continues its rate's search trial (${relative(dirname(job.runDir), job.adoptFrom)}): ` +
+        'its epochs are not trained again, the test split is evaluated on their weights now');
+    }
     const outcome = await trainRun(
-      { dir: job.runDir, train: parseTrainOptions(job.train), data: job.data },
+      { dir: job.runDir, train, data: job.data },
       {
         dataset,
         progress: false,
@@ -74,6 +81,7 @@ export async function runCell(job: CellJob, hooks: CellHooks): Promise<CellOutco
         onEpoch: (record) => hooks.epoch(record.epoch),
         signal: hooks.signal,
         evaluateTest: !heldBack,
+        snapshots: job.snapshots === true,
       },
     );
     const out: CellOutcome = { name: job.name, status: outcome.status };

@@ -32,6 +32,13 @@ export interface CellJob {
    * same fingerprint); the run still records `data`
    */
   localData?: DataSpec;
+  /** a search trial: keep every epoch's weights (snapshots/), so the chosen one can be continued (search/adopt.ts) */
+  snapshots?: boolean;
+  /**
+   * a first-seed final run: the absolute folder of its rate's search trial, which it continues when it can
+   * (search/adopt.ts) instead of training those epochs again
+   */
+  adoptFrom?: string;
 }
 
 /** 'interrupted': stopped by Ctrl-C / SIGTERM; its folder resumes on the next run. */

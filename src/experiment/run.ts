@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Results } from '../report/results.ts';
 import type { DataSpec } from '../train/config.ts';
-import { readStatus } from '../train/run-dir.ts';
+import { dirHasFiles, readStatus } from '../train/run-dir.ts';
 import { majorityClassBaseline } from '../train/baselines.ts';
 import { writeJsonAtomic } from '../util/fs.ts';
 import { ensureDir } from '../util/paths.ts';
@@ -35,6 +35,7 @@ import { ExperimentProgress } from './progress.ts';
 import type { CellOutcome } from './protocol.ts';
 import { inlineExecutor, poolExecutor, type Executor } from './executor.ts';
 import { studyResults } from './search/results.ts';
+import { dropSnapshots } from './search/adopt.ts';
 import { folderDisk, planStudy, type StudyPlan, type StudySettings } from './search/study.ts';
 import { cellFolders, trialJob } from './search/trial.ts';
 import { availableParallelism } from 'node:os';
@@ -230,6 +231,13 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
         p.stop();
         progress = null;
         plan = planStudy(req.cells, study, disk);
+        // search trials' per-epoch weights are kept only until their cell's first final run has started
+        for (const c of plan.cells) {
+          const first = c.finals[0];
+          if (c.search?.done && (c.lr === null || (first && dirHasFiles(join(dir, first.id))))) {
+            dropSnapshots(dir, c.searchTrials.map((t) => t.id));
+          }
+        }
       }
     } finally {
       process.off('SIGINT', onSignal);

@@ -20,6 +20,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../util/errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fs.ts';
+import { ensureDir } from '../util/paths.ts';
 import { Vocab } from '../data/index.ts';
 import { RnnClassifier } from '../nn/model.ts';
 import { loadSafetensors, saveSafetensors, type SafetensorsFile } from '../nn/safetensors.ts';
@@ -158,6 +159,20 @@ export function paramTensors(params: readonly Param[]): { name: string; shape: r
 export function saveModelWeights(dir: string, model: RnnClassifier): void {
   // {"format": "pt"} is what safetensors.torch.save_file writes; loaders that check it expect it.
   saveSafetensors(runFile(dir, 'model'), paramTensors(model.params), { format: 'pt' });
+}
+
+/**
+ * A search trial's per-epoch weights (RunHooks.snapshots): `snapshots/epoch-<e>.safetensors`, the weights evaluated
+ * after epoch e (0 = before training). They let the experiment continue the chosen trial as its final run and still
+ * evaluate the test split on every epoch it already trained (src/experiment/search/adopt.ts).
+ */
+export const SNAPSHOT_DIR = 'snapshots';
+export function snapshotFile(dir: string, epoch: number): string {
+  return join(dir, SNAPSHOT_DIR, `epoch-${epoch}.safetensors`);
+}
+export function saveSnapshot(dir: string, epoch: number, model: RnnClassifier): void {
+  ensureDir(join(dir, SNAPSHOT_DIR));
+  saveSafetensors(snapshotFile(dir, epoch), paramTensors(model.params), { format: 'pt' });
 }
 
 /** Copies tensors into the model's parameters; every parameter must be present with its exact shape. */

@@ -110,6 +110,11 @@ export interface RunHooks {
    * at the end (no metrics.json); the run is scored on validation only. Default true.
    */
   evaluateTest?: boolean;
+  /**
+   * Keep the evaluated weights of every epoch in `snapshots/` (a learning-rate search trial: the experiment can then
+   * continue the chosen trial as its final run and evaluate the test split on the epochs it already trained).
+   */
+  snapshots?: boolean;
 }
 
 /**
@@ -317,7 +322,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
       dir, model, optimizer, scheduler, rng, data: ds.prepared, numClasses, train, log,
       bar: new EpochBar(hooks.progress ?? Boolean(process.stderr.isTTY)), onEpoch: hooks.onEpoch, signal: hooks.signal,
       classWeights, trainable, ema,
-      evaluateTest,
+      evaluateTest, snapshots: hooks.snapshots === true,
     }, state);
   } catch (e) {
     const reason = oneLine(e);

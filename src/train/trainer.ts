@@ -11,6 +11,7 @@
  *                    save model.safetensors (the kept weights; --ema: the averaged ones). Epoch 0, the untrained
  *                    model, is never kept.
  *                    save checkpoint.safetensors (last epoch: weights, optimizer, scheduler, RNG, history),
+ *                    (snapshots: a search trial also keeps this epoch's evaluated weights, see run-dir.ts)
  *                    history.jsonl and status.json; log one line
  *                    early stopping: stop after `patience` epochs without a better validation score
  *
@@ -34,7 +35,7 @@ import { batchLoss, evaluateSplit } from './evaluate.ts';
 import { saveCheckpoint, type LoopState } from './checkpoint.ts';
 import { epochLossDivergence } from './divergence.ts';
 import { EpochBar, formatEpochLine, type Logger } from './progress.ts';
-import { runFile, saveModelWeights, writeHistory, writeStatus, type EpochRecord } from './run-dir.ts';
+import { runFile, saveModelWeights, saveSnapshot, writeHistory, writeStatus, type EpochRecord } from './run-dir.ts';
 
 export interface LoopContext {
   dir: string;
@@ -62,6 +63,8 @@ export interface LoopContext {
    * test fields are null. Default true.
    */
   evaluateTest?: boolean;
+  /** Also save the evaluated weights of every epoch (run-dir.ts saveSnapshot): a search trial's, see RunHooks. */
+  snapshots?: boolean;
 }
 
 export type LoopEnd =
@@ -96,6 +99,7 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
     if (hasVal && !Number.isFinite(val.loss)) {
       return { status: 'diverged', reason: `training diverged: the validation loss after epoch ${epoch} is ${val.loss}; ${hint(train)}` };
     }
+    if (ctx.snapshots) averaged(() => saveSnapshot(ctx.dir, epoch, ctx.model));
     const seconds = (performance.now() - t0) / 1000;
     const record: EpochRecord = {
       epoch,

@@ -19,12 +19,15 @@ import { hostname } from 'node:os';
 import { canonical } from '../manifest.ts';
 import type { DataSpec } from '../../train/config.ts';
 import type { CellJob } from '../protocol.ts';
-import { RUN_FILES } from '../../train/run-dir.ts';
+import { RUN_FILES, SNAPSHOT_DIR } from '../../train/run-dir.ts';
 
 export const REGISTRY_KEY = 'rnnlab:experiments';
 
-/** Files of a run folder that never travel: the run lock names a process on one host (src/train/lock.ts). */
-export const HOST_LOCAL_FILES: ReadonlySet<string> = new Set([RUN_FILES.lock]);
+/**
+ * Entries of a run folder that never travel: the run lock names a process on one host (src/train/lock.ts); a search
+ * trial's per-epoch weights (a folder) only serve the host that may continue the trial (search/adopt.ts).
+ */
+export const HOST_LOCAL_FILES: ReadonlySet<string> = new Set([RUN_FILES.lock, SNAPSHOT_DIR]);
 
 /** True for a file name that may travel between a worker's scratch folder and the experiment folder. */
 export const travels = (file: string): boolean =>

@@ -16,7 +16,7 @@ import { readRunConfig } from '../../train/run-dir.ts';
 import type { PlannedCell } from '../plan.ts';
 import { defaultGrid, rungBudgets } from './grid.ts';
 import { CHANCE_MARGIN, planHalving, type SearchState, type TrialScore } from './halving.ts';
-import { finalTrial, searchTrial, type Trial } from './trial.ts';
+import { finalTrial, isPrefixOfFull, searchTrial, type Trial } from './trial.ts';
 import { compareWithLeader } from '../stats/compare.ts';
 
 export const LR_SEARCH_MODES = ['off', 'halving'] as const;
@@ -115,8 +115,19 @@ export function planStudy(cells: PlannedCell[], s: StudySettings, disk: TrialDis
   }
 
   // ---- final runs: `seeds` per cell, then (racing) more for the cells still tied with the leader ----
-  const finalsOf = (c: StudyCell, n: number) => Array.from({ length: n }, (_, k) =>
-    finalTrial(c.cell.name, c.cell.arch, c.cell.optimizer, c.cell.train, c.lr!, firstSeed + k, firstSeed));
+  const finalsOf = (c: StudyCell, n: number) => Array.from({ length: n }, (_, k) => {
+    const t = finalTrial(c.cell.name, c.cell.arch, c.cell.optimizer, c.cell.train, c.lr!, firstSeed + k, firstSeed);
+    // The first seed's run starts as the chosen rate's search trial (same seed: its first epochs), when that trial
+    // is a prefix of the full run (search/adopt.ts checks the rest when the job runs).
+    if (k === 0 && c.search?.done) {
+      const trained = c.search.entries.filter((e) => e.lr === c.lr).map((e) => e.budget);
+      if (trained.length > 0) {
+        const src = searchTrial(c.cell.name, c.cell.arch, c.cell.optimizer, c.cell.train, c.lr!, firstSeed, Math.max(...trained));
+        if (isPrefixOfFull(src.train, c.cell.train.epochs)) t.adoptFrom = src.id;
+      }
+    }
+    return t;
+  });
   const counts = new Map(out.map((c) => [c.cell.name, s.seeds]));
   const searchesDone = out.every((c) => c.search === null || c.search.done);
   for (;;) {

@@ -39,6 +39,8 @@ export interface Trial {
   epochs: number;
   /** fully resolved training options, as `rnnlab train` takes them */
   train: TrainOptions;
+  /** a first-seed final run: the id of its rate's search trial, which it continues when it can (adopt.ts) */
+  adoptFrom?: string;
 }
 
 /** The folder of a cell's final run with model seed `seed` (the first seed keeps today's folder name). */
@@ -98,6 +100,10 @@ export function trialJob(trial: Trial, expDir: string, data: DataSpec): CellJob 
     name: trial.id, arch: trial.group.arch, optimizer: trial.group.optimizer, runDir: join(expDir, trial.id),
     train: trial.train, data,
   };
-  if (trial.role === 'search') job.evaluateTest = false;
+  if (trial.role === 'search') {
+    job.evaluateTest = false;
+    job.snapshots = true;
+  }
+  if (trial.adoptFrom !== undefined) job.adoptFrom = join(expDir, trial.adoptFrom);
   return job;
 }
