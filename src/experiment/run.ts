@@ -36,6 +36,7 @@ import type { CellOutcome } from './protocol.ts';
 import { inlineExecutor, poolExecutor, type Executor } from './executor.ts';
 import { studyResults } from './search/results.ts';
 import { dropSnapshots } from './search/adopt.ts';
+import { longestFirst } from './order.ts';
 import { folderDisk, planStudy, type StudyPlan, type StudySettings } from './search/study.ts';
 import { cellFolders, trialJob } from './search/trial.ts';
 import { availableParallelism } from 'node:os';
@@ -186,10 +187,10 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
       // one round = the trials that can run now (every cell's next rung, or its final runs); the next round is
       // planned from what this one left on disk
       for (let round = 0; plan.pending.length > 0 && !abort.signal.aborted; round++) {
-        const trials = plan.pending;
-        const epochsOf = new Map(trials.map((t) => [t.id, t.epochs]));
         const epochsDone = (t: { id: string; epochs: number }) =>
           Math.min(readStatus(join(dir, t.id))?.epochsCompleted ?? 0, t.epochs);
+        const trials = longestFirst(plan.pending, epochsDone);
+        const epochsOf = new Map(trials.map((t) => [t.id, t.epochs]));
         const p: ExperimentProgress = new ExperimentProgress({
           cellsTotal: trials.length,
           cellsDone: 0,

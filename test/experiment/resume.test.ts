@@ -40,10 +40,11 @@ test('an experiment killed (kill -9) mid-grid resumes and ends exactly like an u
   const cleanDone = new Promise<number | null>((resolve) => clean.on('exit', (code) => resolve(code)));
 
   // Killed the moment it prints the second cell's first epoch line: the first cell is finished, the second has
-  // epoch 1 on disk (the line follows the epoch's files) and epoch 2 to go.
-  const first = join(killedDir, 'rnn-adam');
-  const second = join(killedDir, 'lstm-adam');
-  const killedRun = await runCliUntilKilled(tinyArgs(csv, killedDir, grid), /^\[lstm-adam\] epoch 1\/2 /);
+  // epoch 1 on disk (the line follows the epoch's files) and epoch 2 to go. (The LSTM cell, the longer one, starts
+  // first: src/experiment/order.ts.)
+  const first = join(killedDir, 'lstm-adam');
+  const second = join(killedDir, 'rnn-adam');
+  const killedRun = await runCliUntilKilled(tinyArgs(csv, killedDir, grid), /^\[rnn-adam\] epoch 1\/2 /);
   assert.ok(killedRun.killed, `the run was not killed at the second cell's first epoch; stdout: ${killedRun.stdout}`);
   assert.equal(status(first), 'ok');
   assert.equal(status(second), 'running');
@@ -55,8 +56,8 @@ test('an experiment killed (kill -9) mid-grid resumes and ends exactly like an u
   const again = runCli(tinyArgs(csv, killedDir, grid));
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stdout, /resuming .*1 of 2 cells finished/);
-  assert.match(again.stdout, new RegExp(`\\[lstm-adam\\] resuming .* after epoch ${killedAt.secondEpochs}`));
-  assert.doesNotMatch(again.stdout, /\[rnn-adam\] epoch/, 'the finished cell must not be trained again');
+  assert.match(again.stdout, new RegExp(`\\[rnn-adam\\] resuming .* after epoch ${killedAt.secondEpochs}`));
+  assert.doesNotMatch(again.stdout, /\[lstm-adam\] epoch/, 'the finished cell must not be trained again');
   // not rewritten: every write is a rename to a new inode
   const firstModel = statSync(join(first, 'model.safetensors'));
   assert.deepEqual([firstModel.ino, firstModel.mtimeMs], [killedAt.firstModel.ino, killedAt.firstModel.mtimeMs]);
