@@ -132,3 +132,27 @@ test('train → loadModel → predict / evaluate, and runExperiment with a signa
   assert.equal(summary.interrupted, true);
   assert.equal(during, before);
 });
+
+test('runExperiment({ lrSearch, seeds }) runs the fair comparison as the CLI does; bad values are one-line UserErrors', async () => {
+  const { runExperiment } = await import('../../src/index.ts');
+  const { tmpDir, writeSyntheticCsv } = await import('../train/helpers.ts');
+  const { Writable } = await import('node:stream');
+  const { join } = await import('node:path');
+  const { readFileSync } = await import('node:fs');
+  const root = tmpDir('rnnlab-api-study-');
+  const csv = writeSyntheticCsv(root, 160);
+  const sink = new Writable({ write(_c, _e, done) { done(); } });
+  const base = { dataset: csv, archs: ['rnn'], optimizers: ['adam'], hidden: 4, embed: 4, epochs: 2, maxLen: 16,
+    baseline: false, stdout: sink, stderr: sink as unknown as NodeJS.WriteStream };
+  const summary = await runExperiment({ ...base, out: join(root, 'fair'), lrSearch: 'halving', seeds: 2,
+    config: { lrGrid: { adam: [0.001, 0.01] } } });
+  assert.equal(summary.interrupted, false);
+  const r = JSON.parse(readFileSync(join(root, 'fair', 'results.json'), 'utf8'));
+  assert.equal(r.study.lrSearch, 'halving');
+  assert.equal(r.cells[0].runs.length, 2);
+  assert.ok(r.cells[0].lrSearch.some((t: { lr: number }) => t.lr === 0.01), 'the config\'s grid was searched');
+  await assert.rejects(runExperiment({ ...base, out: join(root, 'x'), lrSearch: 'grid' as never }), /^UserError: lrSearch must be one of off, halving/);
+  await assert.rejects(runExperiment({ ...base, out: join(root, 'x'), seeds: 0 }), /seeds must be a whole number from 1 to 50/);
+  await assert.rejects(runExperiment({ ...base, out: join(root, 'x'), seeds: 2, raceTo: 2 }), /raceTo must be a whole number above seeds/);
+  await assert.rejects(runExperiment({ ...base, out: join(root, 'x'), config: { lrGrid: { adam: [0.01] } } }), /"lrGrid" needs the rate search, which is off \(--lr-search halving/);
+});

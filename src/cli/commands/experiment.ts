@@ -16,9 +16,9 @@ import { archLabel, optimizerLabel, formatLr } from '../../report/select.ts';
 import { UserError } from '../../util/errors.ts';
 import { checkOutDir } from '../../util/paths.ts';
 import { HOMEWORK_ARCHS, HOMEWORK_LR, HOMEWORK_OPTIMIZERS, HOMEWORK_TRAIN, homeworkNotes, homeworkPreset } from '../../experiment/homework.ts';
-import { configLrGrid, readExperimentConfig, type ExperimentConfig } from '../../experiment/overrides.ts';
+import { readExperimentConfig, type ExperimentConfig } from '../../experiment/overrides.ts';
 import { NOT_PER_CELL, parseList, planGrid } from '../../experiment/plan.ts';
-import { LR_SEARCH_MODES, studySettings, type LrSearchMode } from '../../experiment/search/study.ts';
+import { LR_SEARCH_MODES, studyFor } from '../../experiment/search/study.ts';
 import { parseStudyFlags, studyOutcomeLines } from '../options/study.ts';
 import { runExperiment } from '../../experiment/run.ts';
 
@@ -197,18 +197,8 @@ export function register(program: Command): void {
       preset: preset ? { name: preset.name, config: preset.config } : recipe, config, data: data as unknown as Record<string, unknown>,
     });
     const { lrSearch, seeds, raceTo } = parseStudyFlags(raw, preset !== null);
-    const grids: Record<string, number[]> = {};
-    for (const c of cells) {
-      const grid = configLrGrid(config?.config, c.arch, c.optimizer,
-        { specs: new Map(), knownArchs: ARCHS, knownOptimizers: OPTIMIZER_NAMES }, config?.source ?? '');
-      if (grid) grids[c.name] = [...new Set(grid)].sort((a, b) => a - b);
-    }
-    if (Object.keys(grids).length > 0 && lrSearch === 'off') {
-      throw new UserError(`${config!.source}: "lrGrid" needs --lr-search halving (the search is off)`);
-    }
-    if (lrSearch !== 'off' || seeds > 1) {
-      settings.study = studySettings(cells, lrSearch as LrSearchMode, seeds, grids, raceTo);
-    }
+    const study = studyFor(cells, lrSearch, seeds, raceTo, config);
+    if (study) settings.study = study;
 
     const outGiven = raw.out !== undefined;
     const out = outGiven ? String(raw.out) : join('runs', `${preset ? preset.name : 'experiment'}-${timestamp()}`);

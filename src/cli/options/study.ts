@@ -2,11 +2,8 @@
  * `rnnlab experiment`'s fair-comparison flags (--lr-search, --seeds) and the lines it prints about the outcome.
  */
 import { UserError } from '../../util/errors.ts';
-import { LR_SEARCH_MODES, type LrSearchMode } from '../../experiment/search/study.ts';
+import { LR_SEARCH_MODES, MAX_SEEDS, type LrSearchMode } from '../../experiment/search/study.ts';
 import type { Results } from '../../report/results.ts';
-
-/** The most final runs per cell: enough for any claim (10 is what DeepOBS and Crowded Valley use), bounded. */
-export const MAX_SEEDS = 50;
 
 export function parseStudyFlags(raw: Record<string, unknown>, preset: boolean):
   { lrSearch: LrSearchMode; seeds: number; raceTo?: number } {

@@ -10,7 +10,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OptimizerName } from '../../optim/index.ts';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../../optim/index.ts';
+import { ARCHS } from '../../train/options.ts';
+import { UserError } from '../../util/errors.ts';
+import { configLrGrid, type ExperimentConfig } from '../overrides.ts';
 import { readHistory, readStatus } from '../../train/run-dir.ts';
 import { readRunConfig } from '../../train/run-dir.ts';
 import type { PlannedCell } from '../plan.ts';
@@ -20,6 +23,8 @@ import { finalTrial, isPrefixOfFull, searchTrial, type Trial } from './trial.ts'
 import { compareWithLeader } from '../stats/compare.ts';
 
 export const LR_SEARCH_MODES = ['off', 'halving'] as const;
+/** The most final runs per cell: enough for any claim (10 is what DeepOBS and Crowded Valley use), bounded. */
+export const MAX_SEEDS = 50;
 export type LrSearchMode = (typeof LR_SEARCH_MODES)[number];
 
 /** What decides the study's numbers (recorded in experiment.json; a change is a different experiment). */
@@ -54,6 +59,24 @@ export function studySettings(cells: PlannedCell[], lrSearch: LrSearchMode, seed
     grids: Object.fromEntries(cells.map((c) => [c.name,
       grids[c.name] ?? defaultGrid(c.optimizer as OptimizerName, c.train.lr!)])),
   };
+}
+
+/**
+ * The study settings an experiment's options ask for (the CLI's --lr-search/--seeds/--race-to and --config's
+ * "lrGrid", the library's runExperiment options), or undefined for the plain grid (no search, one seed).
+ */
+export function studyFor(cells: PlannedCell[], lrSearch: LrSearchMode, seeds: number, raceTo: number | undefined,
+  config: { source: string; config: ExperimentConfig } | null): StudySettings | undefined {
+  const grids: Record<string, number[]> = {};
+  for (const c of cells) {
+    const grid = configLrGrid(config?.config, c.arch, c.optimizer,
+      { specs: new Map(), knownArchs: ARCHS, knownOptimizers: OPTIMIZER_NAMES }, config?.source ?? '');
+    if (grid) grids[c.name] = [...new Set(grid)].sort((a, b) => a - b);
+  }
+  if (Object.keys(grids).length > 0 && lrSearch === 'off') {
+    throw new UserError(`${config!.source}: "lrGrid" needs the rate search, which is off (--lr-search halving; the library's lrSearch: 'halving')`);
+  }
+  return lrSearch !== 'off' || seeds > 1 ? studySettings(cells, lrSearch, seeds, grids, raceTo) : undefined;
 }
 
 /** Reads trials' results from the experiment folder. */
