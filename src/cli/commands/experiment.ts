@@ -62,7 +62,8 @@ Resuming:
   best rate on the grid's edge grows the grid (up to 2 steps per side). Diverged runs and runs at chance are failed
   rates (if no rate of a rung got above chance, the best third of them still go on to the longer budget). Search trials never read the test split; they live in DIR/search/. The chosen rate then trains N times
   (model seeds --seed, --seed+1, ...; the data split stays the one of --data-seed, default --seed), into DIR/ARCH-OPT/ and
-  DIR/ARCH-OPT-seedS/. results.json and the report give per cell the search, mean, std, min and max over seeds,
+  DIR/ARCH-OPT-seedS/; the first of them continues the chosen rate's search trial (same seed: the same first epochs,
+  which are not trained again; the test split is evaluated on their weights then). results.json and the report give per cell the search, mean, std, min and max over seeds,
   and a ranking by mean validation accuracy with the cells not distinguishable from the leader (one-sided Welch
   t-test on test accuracy, Holm-corrected, alpha 0.05; with one seed nothing can be told apart). A config file's
   "lrGrid": { "sgd": [0.1, 1], "rnn/sgd": [0.01, 0.1] } replaces the starting grid of an optimizer or a cell.
