@@ -12,7 +12,7 @@
  *                                                            the figures the final run itself would have written
  *
  * — and the final run resumes after the trial's last epoch (src/train/run.ts), ending with exactly the numbers of a
- * run trained from scratch (test/experiment/adopt.test.ts), about two epochs per cell sooner. The test split is read
+ * run trained from scratch (test/experiment/search/adopt.test.ts), about two epochs per cell sooner. The test split is read
  * here, after the search has chosen: the rule "not during the search" holds.
  *
  * Anything unexpected — the final's folder already started, a trial that did not end ok, a different run identity,
