@@ -26,3 +26,19 @@ test('every --help shows the same default seed', async () => {
     assert.equal(Number(seed[1]), DEFAULT_SEED);
   }
 });
+
+test('rnnlab experiment runs the fair comparison by default: a rate search per cell (off with --preset)', async () => {
+  const dir = tmpDir('rnnlab-default-search-');
+  const csv = writeSyntheticCsv(dir, 120);
+  const { join } = await import('node:path');
+  const { readFileSync } = await import('node:fs');
+  const out = join(dir, 'exp');
+  const r = await rnnlabAsync(['experiment', '--dataset', csv, '--archs', 'rnn', '--optimizers', 'adam', '--embed', '4',
+    '--hidden', '4', '--epochs', '1', '--max-len', '12', '--no-baseline', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  assert.equal(results.study.lrSearch, 'halving');
+  assert.ok(results.cells[0].lrSearch.length >= 5, 'every rate of the grid was tried');
+  const help = await rnnlabAsync(['experiment', '--help']);
+  assert.match(help.stdout, /--lr-search <mode>[\s\S]*?default: halving; off with\s+--preset/);
+});

@@ -41,9 +41,11 @@ export function writeSyntheticCsv(dir: string, n = 160, seed = 1): string {
 }
 
 /** Options for a tiny, fast experiment on the synthetic CSV. */
+/** A tiny plain-grid experiment (each optimizer's default rate: --lr-search off unless `extra` says otherwise). */
 export function tinyArgs(csv: string, out: string, extra: string[] = []): string[] {
+  const search = extra.includes('--lr-search') || extra.includes('--preset') ? [] : ['--lr-search', 'off'];
   return ['experiment', '--dataset', csv, '--embed', '8', '--hidden', '8', '--batch-size', '16', '--max-len', '16',
-    '--out', out, ...extra];
+    '--out', out, ...search, ...extra];
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {

@@ -54,7 +54,7 @@ Resuming:
   Optimizer settings (--momentum, --weight-decay) given for many optimizers at once only reach the optimizers
   that use them.
 
---lr-search halving, --seeds N (a fair comparison):
+--lr-search halving (the default), --seeds N (a fair comparison):
   Every cell gets its own learning rate, chosen on validation data: a log-spaced grid in steps of x3.16 around the
   optimizer's scale (sgd 0.01-3.16, nag 0.00316-1, adadelta 0.0316-3.16, adam/adamw 1e-4-0.01, rmsprop
   1e-4-0.0316, plus the optimizer's default rate), searched by successive halving: every rate trains
@@ -69,7 +69,8 @@ Resuming:
   "lrGrid": { "sgd": [0.1, 1], "rnn/sgd": [0.01, 0.1] } replaces the starting grid of an optimizer or a cell.
   --race-to M (racing): once every cell has its N runs, the leader and the cells still tied with it get one more
   seed at a time, until none is tied or each has M runs; seeds go where they decide something.
-  --lr-search off --seeds 1 (the default) is the plain grid above.
+  --lr-search off --seeds 1 is the plain grid above (each optimizer's default rate for every cell), and the default
+  with --preset, whose recipe fixes the rates.
 
 --preset homework:
   Replays the original homework with correct labels: embed 64, hidden 8, 25 layers, PyTorch's initialisation,
@@ -122,7 +123,7 @@ export function register(program: Command): void {
     .option('--compare <dir>', 'with --preset homework: a default-settings experiment folder (or its results.json) to compare with')
     .option('--workers <n>', 'cells trained at once, each in its own process', '1')
     .option('--no-baseline', 'skip the NBSVM uni+bigram baseline (computed once per folder, seconds on IMDB; see rnnlab baseline)')
-    .option('--lr-search <mode>', `learning rate per cell: ${LR_SEARCH_MODES.join(' | ')} (see below)`, 'off')
+    .option('--lr-search <mode>', `learning rate per cell: ${LR_SEARCH_MODES.join(' | ')} (see below) (default: halving; off with --preset)`)
     .option('--seeds <n>', 'final runs per cell, with model seeds --seed, --seed+1, … (same data split)', '1')
     .option('--race-to <n>', 'racing: then one more seed at a time for the leader and the cells tied with it, up to n')
     .option('--queue <url>', 'train on a Redis job queue served by `rnnlab worker` processes: redis://[:password@]host:port[/db] (rediss:// for TLS)')
@@ -197,7 +198,7 @@ export function register(program: Command): void {
       archs, optimizers, cliTrain, seed: base.seed, threads: base.threads,
       preset: preset ? { name: preset.name, config: preset.config } : recipe, config, data: data as unknown as Record<string, unknown>,
     });
-    const { lrSearch, seeds, raceTo } = parseStudyFlags(raw, preset !== null);
+    const { lrSearch, seeds, raceTo } = parseStudyFlags(raw, { homework: preset !== null, recipe: recipe !== null });
     const study = studyFor(cells, lrSearch, seeds, raceTo, config);
     if (study) settings.study = study;
 

@@ -5,9 +5,11 @@ import { UserError } from '../../util/errors.ts';
 import { LR_SEARCH_MODES, MAX_SEEDS, type LrSearchMode } from '../../experiment/search/study.ts';
 import type { Results } from '../../report/results.ts';
 
-export function parseStudyFlags(raw: Record<string, unknown>, preset: boolean):
+/** `homework`: --preset homework (no search allowed); `recipe`: another preset (the search is off unless asked for). */
+export function parseStudyFlags(raw: Record<string, unknown>, presets: { homework: boolean; recipe: boolean }):
   { lrSearch: LrSearchMode; seeds: number; raceTo?: number } {
-  const mode = String(raw.lrSearch ?? 'off').toLowerCase();
+  // The default is the fair comparison (README "A fair comparison"); a preset's recipe fixes its rates.
+  const mode = String(raw.lrSearch ?? (presets.homework || presets.recipe ? 'off' : 'halving')).toLowerCase();
   if (!(LR_SEARCH_MODES as readonly string[]).includes(mode)) {
     throw new UserError(`--lr-search must be one of ${LR_SEARCH_MODES.join(', ')} (got ${JSON.stringify(raw.lrSearch)})`);
   }
@@ -24,7 +26,7 @@ export function parseStudyFlags(raw: Record<string, unknown>, preset: boolean):
     if (seeds < 2) throw new UserError('--race-to needs --seeds 2 or more: with one run per cell there is no spread to test');
     if (raceTo <= seeds) throw new UserError(`--race-to ${raceTo} must be above --seeds ${seeds}`);
   }
-  if (preset && mode !== 'off') {
+  if (presets.homework && mode !== 'off') {
     throw new UserError('--preset homework replays the homework\'s own learning rates; drop --lr-search');
   }
   return { lrSearch: mode as LrSearchMode, seeds, ...(raceTo !== undefined ? { raceTo } : {}) };
