@@ -20,12 +20,6 @@ export interface ExecutorHooks {
   onDone(outcome: CellOutcome): void | Promise<void>;
   /** stop: no new job starts, running ones stop at their next batch and report 'interrupted' (or stay unreported) */
   signal?: AbortSignal;
-  /**
-   * Jobs that became possible since (a search's next rung, a cell's final runs), asked when a worker would otherwise
-   * idle; the executor ends when none is queued or running and this has nothing more. Optional for an executor: one
-   * without it (the queue) runs the given jobs, and the experiment plans the next round after them.
-   */
-  refill?: () => CellJob[];
 }
 
 export interface Executor {
@@ -38,11 +32,8 @@ export function inlineExecutor(): Executor {
   return {
     concurrency: 1,
     async run(jobs, hooks) {
-      const queue = [...jobs];
-      for (;;) {
-        if (queue.length === 0 && !hooks.signal?.aborted) queue.push(...(hooks.refill?.() ?? []));
-        const job = queue.shift();
-        if (!job || hooks.signal?.aborted) break;
+      for (const job of jobs) {
+        if (hooks.signal?.aborted) break;
         const o = await runCell(job, {
           line: hooks.onLine, epoch: (epoch) => hooks.onEpoch({ name: job.name, epoch }), signal: hooks.signal,
         });
@@ -58,7 +49,7 @@ export function poolExecutor(workers: number, threadsPerWorker: number): Executo
     async run(jobs, hooks) {
       let chain = Promise.resolve();
       await runInWorkers(jobs, {
-        workers, threadsPerWorker, signal: hooks.signal, onLine: hooks.onLine, onEpoch: hooks.onEpoch, refill: hooks.refill,
+        workers, threadsPerWorker, signal: hooks.signal, onLine: hooks.onLine, onEpoch: hooks.onEpoch,
         // outcomes are handled one at a time, in the order jobs finish
         onDone: (o) => { chain = chain.then(() => hooks.onDone(o)); },
       });

@@ -24,12 +24,6 @@ export interface PoolOptions {
   signal?: AbortSignal;
   /** the child's entry script (tests substitute their own) */
   workerScript?: string;
-  /**
-   * More jobs that became possible since: asked whenever a worker has nothing to do (after every outcome). A worker
-   * that gets none waits, instead of leaving, while others still run, since their outcomes may make new jobs
-   * possible; the pool ends when no job is queued or running and refill has nothing more.
-   */
-  refill?: () => CellJob[];
 }
 
 /** The BLAS threads each of `workers` processes gets on a machine with `cores` cores. */
@@ -65,25 +59,10 @@ export function runInWorkers(jobs: CellJob[], opts: PoolOptions): Promise<void> 
   return new Promise<void>((resolve, reject) => {
     if (remaining === 0) return resolve();
 
-    /** workers with nothing to do that wait for a refill */
-    const idle = new Set<Slot>();
-    const refill = (): void => {
-      if (!opts.refill || opts.signal?.aborted) return;
-      const more = opts.refill();
-      queue.push(...more);
-      remaining += more.length;
-    };
-
     const finish = (slot: Slot, outcome: CellOutcome): void => {
       slot.reported = true;
       remaining--;
       opts.onDone(outcome);
-      if (queue.length === 0) refill();
-      for (const s of [...idle]) {
-        if (queue.length === 0) break;
-        idle.delete(s);
-        feed(s);
-      }
       if (remaining === 0) {
         for (const s of slots) if (s.child.connected) s.child.disconnect();
         resolve();
@@ -91,13 +70,10 @@ export function runInWorkers(jobs: CellJob[], opts: PoolOptions): Promise<void> 
     };
 
     const feed = (slot: Slot): void => {
-      if (queue.length === 0) refill();
       const job = opts.signal?.aborted ? undefined : queue.shift();
       slot.job = job ?? null;
       slot.reported = false;
       if (job) slot.child.send({ type: 'run', job });
-      // nothing now: wait while other jobs run (their outcomes may make more possible), else leave
-      else if (opts.refill && remaining > 0 && !opts.signal?.aborted) idle.add(slot);
       else if (slot.child.connected) slot.child.disconnect();
     };
 
@@ -125,7 +101,6 @@ export function runInWorkers(jobs: CellJob[], opts: PoolOptions): Promise<void> 
       });
       child.on('exit', (code, signal) => {
         slots.delete(slot);
-        idle.delete(slot);
         if (!slot.ready) {
           // a child that cannot even start would fail every cell the same way: stop instead of respawning forever
           for (const s of slots) s.child.kill();
@@ -148,8 +123,6 @@ export function runInWorkers(jobs: CellJob[], opts: PoolOptions): Promise<void> 
       // cells that never started are not reported: they simply stay pending
       remaining -= queue.length;
       queue.length = 0;
-      for (const s of idle) if (s.child.connected) s.child.disconnect();
-      idle.clear();
       for (const s of slots) {
         if (s.child.connected) s.child.send({ type: 'abort' });
       }
@@ -159,8 +132,7 @@ export function runInWorkers(jobs: CellJob[], opts: PoolOptions): Promise<void> 
       }
     }, { once: true });
 
-    // with a refill, later jobs can use every worker; without, more workers than jobs would only idle
-    const n = Math.max(1, opts.refill ? opts.workers : Math.min(opts.workers, jobs.length));
+    const n = Math.max(1, Math.min(opts.workers, jobs.length));
     for (let i = 0; i < n; i++) spawnSlot();
   });
 }

@@ -25,14 +25,12 @@ export class ExperimentProgress {
   private readonly bar: cliProgress.SingleBar | null = null;
   private cellsDone: number;
   private epochsDone: number;
-  private cellsTotal: number;
 
   constructor(private readonly opts: ProgressOptions) {
     this.out = opts.out ?? process.stdout;
     const err = opts.err ?? process.stderr;
     this.cellsDone = opts.cellsDone;
     this.epochsDone = opts.epochsDone;
-    this.cellsTotal = opts.cellsTotal;
     if (err.isTTY) {
       this.bar = new cliProgress.SingleBar(
         {
@@ -49,7 +47,7 @@ export class ExperimentProgress {
   }
 
   private payload(): Record<string, number> {
-    return { cells: this.cellsDone, cellsTotal: this.cellsTotal };
+    return { cells: this.cellsDone, cellsTotal: this.opts.cellsTotal };
   }
 
   /** Prints a line on stdout without tearing the bar. */
@@ -65,15 +63,6 @@ export class ExperimentProgress {
     if (e.epoch < 1) return;
     this.epochsDone++;
     this.bar?.update(this.epochsDone, this.payload());
-  }
-
-  /** More jobs joined (a search's next rung, a cell's final runs) with `epochs` epochs still to train. */
-  addJobs(cells: number, epochs: number): void {
-    this.cellsTotal += cells;
-    if (this.bar) {
-      this.bar.setTotal(this.bar.getTotal() + epochs);
-      this.bar.update(this.epochsDone, this.payload());
-    }
   }
 
   /** A cell finished; `epochsSkipped` epochs it will never run (stopped early, diverged, failed) leave the total. */

@@ -32,7 +32,7 @@ import { lockExperimentDir, prepareExperimentDir, type ExperimentSettings } from
 import type { PlannedCell } from './plan.ts';
 import { threadsPerWorker } from './pool.ts';
 import { ExperimentProgress } from './progress.ts';
-import type { CellJob, CellOutcome } from './protocol.ts';
+import type { CellOutcome } from './protocol.ts';
 import { inlineExecutor, poolExecutor, type Executor } from './executor.ts';
 import { studyResults } from './search/results.ts';
 import { dropSnapshots } from './search/adopt.ts';
@@ -184,26 +184,13 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
     const trained: string[] = [];
     let told = false;
     try {
-      // search trials' per-epoch weights are kept only until their cell's first final run has started
-      const prune = (pl: StudyPlan): void => {
-        for (const c of pl.cells) {
-          const first = c.finals[0];
-          if (c.search?.done && (c.lr === null || (first && dirHasFiles(join(dir, first.id))))) {
-            dropSnapshots(dir, c.searchTrials.map((t) => t.id));
-          }
-        }
-      };
-      const epochsDone = (t: { id: string; epochs: number }) =>
-        Math.min(readStatus(join(dir, t.id))?.epochsCompleted ?? 0, t.epochs);
-      // A round starts with the trials that can run now (every cell's next rung, or its final runs). Whenever a
-      // worker would idle, the study is planned again from the folders and the trials that became possible join
-      // the round (refill), so a cell's next rung or final run does not wait for the slowest trial of other cells.
-      // An executor without refill (the queue) ends the round instead, and the next is planned from what it left.
+      // one round = the trials that can run now (every cell's next rung, or its final runs); the next round is
+      // planned from what this one left on disk
       for (let round = 0; plan.pending.length > 0 && !abort.signal.aborted; round++) {
+        const epochsDone = (t: { id: string; epochs: number }) =>
+          Math.min(readStatus(join(dir, t.id))?.epochsCompleted ?? 0, t.epochs);
         const trials = longestFirst(plan.pending, epochsDone);
         const epochsOf = new Map(trials.map((t) => [t.id, t.epochs]));
-        /** "id@epochs" of every trial handed out in this round (a promoted trial keeps its folder, not its budget) */
-        const handedOut = new Set(trials.map((t) => `${t.id}@${t.epochs}`));
         const p: ExperimentProgress = new ExperimentProgress({
           cellsTotal: trials.length,
           cellsDone: 0,
@@ -224,23 +211,8 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
           told = true;
         }
         trained.push(...jobs.map((j) => j.name));
-        const refill = (): CellJob[] => {
-          const next = planStudy(req.cells, study, disk);
-          prune(next);
-          const fresh = longestFirst(next.pending.filter((t) => !handedOut.has(`${t.id}@${t.epochs}`)), epochsDone);
-          for (const t of fresh) {
-            handedOut.add(`${t.id}@${t.epochs}`);
-            epochsOf.set(t.id, t.epochs);
-          }
-          if (fresh.length > 0) {
-            p.addJobs(fresh.length, fresh.reduce((a, t) => a + t.epochs - epochsDone(t), 0));
-            trained.push(...fresh.map((t) => t.id));
-          }
-          return fresh.map((t) => trialJob(t, dir, req.data));
-        };
         await executor.run(jobs, {
           signal: abort.signal,
-          refill,
           onLine: (t) => p.line(t),
           onEpoch: (e) => {
             running.add(e.name);
@@ -260,7 +232,13 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
         p.stop();
         progress = null;
         plan = planStudy(req.cells, study, disk);
-        prune(plan);
+        // search trials' per-epoch weights are kept only until their cell's first final run has started
+        for (const c of plan.cells) {
+          const first = c.finals[0];
+          if (c.search?.done && (c.lr === null || (first && dirHasFiles(join(dir, first.id))))) {
+            dropSnapshots(dir, c.searchTrials.map((t) => t.id));
+          }
+        }
       }
     } finally {
       process.off('SIGINT', onSignal);

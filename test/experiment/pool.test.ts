@@ -124,25 +124,3 @@ test('abort: cells not started stay unreported, running ones are asked to stop',
   // the fake worker ignores 'abort' and finishes its cell; the other three never start
   assert.deepEqual(outcomes.map((o) => o.name), ['a']);
 });
-
-test('refill: jobs that become possible join while others run; an idle worker waits for them; the pool ends when none is left', { timeout: 30_000 }, async () => {
-  const outcomes: string[] = [];
-  const lines: string[] = [];
-  // 'b' becomes possible once 'a' is done, 'c' and 'd' once 'b' is: a chain the second worker must wait through
-  const follows: Record<string, string[]> = { a: ['b'], b: ['c', 'd'] };
-  const ready: string[] = [];
-  let refills = 0;
-  await runInWorkers([job('a')], {
-    workers: 2, threadsPerWorker: 1, workerScript: FAKE,
-    onLine: (l) => lines.push(l), onEpoch: () => {},
-    onDone: (o) => { outcomes.push(o.name); ready.push(...(follows[o.name] ?? [])); },
-    refill: () => { refills++; return ready.splice(0).map(job); },
-  });
-  assert.deepEqual(outcomes.slice(0, 2), ['a', 'b']);
-  assert.deepEqual([...outcomes].sort(), ['a', 'b', 'c', 'd']);
-  assert.ok(refills >= 3);
-  assert.ok(!lines.some((l) => l.includes('OVERLAP')), lines.join('\n'));
-  // the workers were told to leave (disconnect); give them a moment to exit
-  for (let i = 0; i < 250 && liveChildren(FAKE) > 0; i++) await new Promise((r) => setTimeout(r, 20));
-  assert.equal(liveChildren(FAKE), 0, 'every worker left at the end');
-});

@@ -57,21 +57,3 @@ test('--workers 2: killed parent leaves no worker behind; rerun equals a one-pro
   assert.equal(b.machine.workers, 1);
   assert.deepEqual(withoutTimings(a), withoutTimings(b));
 });
-
-test('--workers 2 with the rate search: trials join as they become possible, and the results equal a one-process run', { timeout: 120_000 }, () => {
-  const dir = tempDir();
-  const csv = writeSyntheticCsv(dir, 300);
-  const grid = ['--archs', 'rnn,gru', '--optimizers', 'adam,sgd', '--epochs', '2', '--lr-search', 'halving', '--no-baseline'];
-  const two = runCli(tinyArgs(csv, join(dir, 'two'), [...grid, '--workers', '2']));
-  assert.equal(two.status, 0, two.stderr);
-  // one round: the next rungs and the final runs joined it instead of waiting for a round of their own
-  assert.equal((two.stdout.match(/^round \d+:/gm) ?? []).length, 1, two.stdout);
-  assert.match(two.stdout, /continues its rate's search trial/);
-  const one = runCli(tinyArgs(csv, join(dir, 'one'), grid));
-  assert.equal(one.status, 0, one.stderr);
-  const a = JSON.parse(readFileSync(join(dir, 'two', 'results.json'), 'utf8'));
-  const b = JSON.parse(readFileSync(join(dir, 'one', 'results.json'), 'utf8'));
-  assert.equal(a.cells.length, 4);
-  assert.deepEqual(withoutTimings(a.cells), withoutTimings(b.cells));
-  assert.deepEqual(withoutTimings(a.runs), withoutTimings(b.runs));
-});
