@@ -4,9 +4,10 @@
  * decides what can run: a trial's result "exists" once its simulated job has ended, so every decision is the one
  * the real run made (the results are the same whatever the order; only the timing moves).
  *
- *   rounds   the trials that can run start together; the next are planned when all of them are done
- *            (rnnlab before the refill of src/experiment/pool.ts)
- *   refill   whenever a worker is free, the planner is asked again (rnnlab since)
+ *   rounds   the trials that can run start together; the next are planned when all of them are done (rnnlab's
+ *            src/experiment/run.ts)
+ *   refill   whenever a worker is free, the planner is asked again (an alternative that was measured this way, on
+ *            the full-IMDB grid, to gain nothing: README "A fair comparison", Cost)
  *
  * Both start jobs longest first (src/experiment/order.ts). Job durations: a trial's history (per-epoch seconds,
  * evaluation included) over the epochs that job trained; a final run's recorded seconds (after a continued search
