@@ -35,7 +35,7 @@ import { ExperimentProgress } from './progress.ts';
 import type { CellOutcome } from './protocol.ts';
 import { inlineExecutor, poolExecutor, type Executor } from './executor.ts';
 import { studyResults } from './search/results.ts';
-import { dropSnapshots } from './search/adopt.ts';
+import { dropTrialState } from './search/adopt.ts';
 import { longestFirst } from './order.ts';
 import { folderDisk, planStudy, type StudyPlan, type StudySettings } from './search/study.ts';
 import { cellFolders, trialJob } from './search/trial.ts';
@@ -232,11 +232,11 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
         p.stop();
         progress = null;
         plan = planStudy(req.cells, study, disk);
-        // search trials' per-epoch weights are kept only until their cell's first final run has started
+        // search trials' per-epoch weights and checkpoints are kept only until their cell's first final run has started
         for (const c of plan.cells) {
           const first = c.finals[0];
           if (c.search?.done && (c.lr === null || (first && dirHasFiles(join(dir, first.id))))) {
-            dropSnapshots(dir, c.searchTrials.map((t) => t.id));
+            dropTrialState(dir, c.searchTrials.map((t) => t.id));
           }
         }
       }

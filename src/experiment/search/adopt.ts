@@ -89,9 +89,14 @@ export function adoptTrial(src: string, dst: string, ds: PreparedDataset, train:
 }
 
 /**
- * Deletes the per-epoch weights of search trials that can no longer be continued: every trial of a cell whose search
- * is over and whose first final run has started (or that chose no rate). They are ~13 MB an epoch for an IMDB model.
+ * Deletes what only served to continue search trials once none can be continued — every trial of a cell whose
+ * search is over and whose first final run has started (or that chose no rate): the per-epoch weights (~13 MB an
+ * epoch for an IMDB model) and the checkpoint (weights and optimizer state, ~50 MB with Adam). Each trial keeps its
+ * record: config, history, status and kept weights (what the planner, results.json and the report read).
  */
-export function dropSnapshots(expDir: string, trialIds: readonly string[]): void {
-  for (const id of trialIds) rmSync(join(expDir, id, SNAPSHOT_DIR), { recursive: true, force: true });
+export function dropTrialState(expDir: string, trialIds: readonly string[]): void {
+  for (const id of trialIds) {
+    rmSync(join(expDir, id, SNAPSHOT_DIR), { recursive: true, force: true });
+    rmSync(runFile(join(expDir, id), 'checkpoint'), { force: true });
+  }
 }

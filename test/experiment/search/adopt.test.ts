@@ -76,7 +76,7 @@ test('nothing is adopted from a trial without its per-epoch weights, of another 
   assert.equal(adoptionBlocker(ok, join(dir, 'f4'), train, data), null);
 });
 
-test('a study continues each chosen trial as its first final run, then drops the trials\' per-epoch weights', { timeout: 60_000 }, async () => {
+test('a study continues each chosen trial as its first final run, then drops the trials\' per-epoch weights and checkpoints', { timeout: 60_000 }, async () => {
   const dir = tempDir();
   const csv = writeSyntheticCsv(dir, 200);
   const out = join(dir, 'exp');
@@ -92,5 +92,7 @@ test('a study continues each chosen trial as its first final run, then drops the
   assert.ok(trialHistory.length >= 2 && trialHistory.length < final.length);
   for (const t of readdirSync(join(out, 'search', 'rnn-adam'))) {
     assert.equal(existsSync(join(out, 'search', 'rnn-adam', t, 'snapshots')), false, `${t} still holds snapshots`);
+    assert.equal(existsSync(join(out, 'search', 'rnn-adam', t, 'checkpoint.safetensors')), false, `${t} still holds its checkpoint`);
+    assert.ok(existsSync(join(out, 'search', 'rnn-adam', t, 'history.jsonl')), `${t} lost its record`);
   }
 });
