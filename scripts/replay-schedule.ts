@@ -19,7 +19,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlannedCell } from '../src/experiment/plan.ts';
-import { estimatedCost } from '../src/experiment/order.ts';
+import { longestFirst } from '../src/experiment/order.ts';
 import { finalScoreFromFolder, planStudy, scoreFromFolder, type StudySettings, type TrialDisk } from '../src/experiment/search/study.ts';
 import type { Trial } from '../src/experiment/search/trial.ts';
 import { readHistory, readStatus } from '../src/train/run-dir.ts';
@@ -55,15 +55,13 @@ function simulate(rule: 'rounds' | 'refill'): number {
     finished: (t) => done(t),
     finalScore: (t) => (done(t) ? finalScoreFromFolder(join(dir!, t.id)) : null),
   };
-  const longestFirst = (ts: Trial[]) => [...ts].sort((a, b) =>
-    estimatedCost(b, trained.get(b.id) ?? 0) - estimatedCost(a, trained.get(a.id) ?? 0));
   const free: number[] = Array(workers).fill(0); // when each worker is free
   let round: Trial[] = []; // the current round's jobs not started yet (rule 'rounds')
   for (let guard = 0; guard < 100_000; guard++) {
     const pending = planStudy(cells, settings.study, disk).pending.filter((t) => !endOf.has(key(t)));
     const inFlight = [...endOf.values()].some((e) => e > now);
-    if (rule === 'rounds' && round.length === 0 && !inFlight) round = longestFirst(pending);
-    const candidates = rule === 'rounds' ? round : longestFirst(pending);
+    if (rule === 'rounds' && round.length === 0 && !inFlight) round = longestFirst(pending, (t) => trained.get(t.id) ?? 0);
+    const candidates = rule === 'rounds' ? round : longestFirst(pending, (t) => trained.get(t.id) ?? 0);
     if (candidates.length === 0 && !inFlight) return now;
     const worker = free.findIndex((f) => f <= now);
     if (candidates.length > 0 && worker >= 0) {

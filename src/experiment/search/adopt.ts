@@ -24,17 +24,24 @@ import { join } from 'node:path';
 import { RnnClassifier } from '../../nn/model.ts';
 import { loadSafetensors } from '../../nn/safetensors.ts';
 import { loadCheckpoint, saveCheckpoint } from '../../train/checkpoint.ts';
-import { identityDifferences, resolveTrain, runIdentity, type DataSpec } from '../../train/config.ts';
+import { identityDifferences, resolveTrain, runIdentity, type DataSpec, type RunConfig } from '../../train/config.ts';
 import { evaluateSplit } from '../../train/evaluate.ts';
 import type { TrainOptions } from '../../train/options.ts';
 import {
   dirHasFiles, loadWeightsInto, readHistory, readRunConfig, readStatus, RUN_FILES, runFile, snapshotFile,
-  writeHistory, writeRunConfig, writeStatus, SNAPSHOT_DIR,
+  writeHistory, writeRunConfig, writeStatus, SNAPSHOT_DIR, type EpochRecord, type RunStatus,
 } from '../../train/run-dir.ts';
 import type { PreparedDataset } from '../../train/run.ts';
 
-/** Why `src` cannot start `dst`, or null when it can. */
-export function adoptionBlocker(src: string, dst: string, train: TrainOptions, data: DataSpec): string | null {
+/** What adoptTrial needs from the trial's folder, read once by the checks. */
+interface TrialRecord {
+  saved: RunConfig;
+  status: RunStatus;
+  history: EpochRecord[];
+}
+
+/** The trial's record when `src` can start `dst`, else why it cannot. */
+function inspect(src: string, dst: string, train: TrainOptions, data: DataSpec): TrialRecord | string {
   if (dirHasFiles(dst)) return 'the final run has started';
   const status = existsSync(src) ? readStatus(src) : null;
   if (status?.status !== 'ok' || status.stoppedEarly) return 'the trial did not end ok';
@@ -48,7 +55,13 @@ export function adoptionBlocker(src: string, dst: string, train: TrainOptions, d
   const history = readHistory(src);
   if (history.length !== status.epochsCompleted + 1) return 'an incomplete history';
   if (history.some((h) => !existsSync(snapshotFile(src, h.epoch)))) return 'no per-epoch weights';
-  return null;
+  return { saved, status, history };
+}
+
+/** Why `src` cannot start `dst`, or null when it can. */
+export function adoptionBlocker(src: string, dst: string, train: TrainOptions, data: DataSpec): string | null {
+  const r = inspect(src, dst, train, data);
+  return typeof r === 'string' ? r : null;
 }
 
 /**
@@ -56,12 +69,13 @@ export function adoptionBlocker(src: string, dst: string, train: TrainOptions, d
  * epoch `src` trained. Returns false (and changes nothing) when adoptionBlocker says no.
  */
 export function adoptTrial(src: string, dst: string, ds: PreparedDataset, train: TrainOptions, data: DataSpec): boolean {
-  if (adoptionBlocker(src, dst, train, data) !== null) return false;
+  const record = inspect(src, dst, train, data);
+  if (typeof record === 'string') return false;
+  const { saved, status } = record;
   const t0 = performance.now();
-  const saved = readRunConfig(src);
   const numClasses = ds.labels.length;
   const model = new RnnClassifier(saved.model, saved.seed);
-  const history = readHistory(src).map((h) => {
+  const history = record.history.map((h) => {
     const file = snapshotFile(src, h.epoch);
     loadWeightsInto(model, loadSafetensors(file), file);
     const test = evaluateSplit(model, ds.prepared.test, numClasses);
@@ -82,7 +96,7 @@ export function adoptTrial(src: string, dst: string, ds: PreparedDataset, train:
   const seconds = (performance.now() - t0) / 1000;
   const ck = loadCheckpoint(runFile(src, 'checkpoint'), model);
   saveCheckpoint(runFile(tmp, 'checkpoint'), model, { ...ck, history, seconds });
-  writeStatus(tmp, { ...readStatus(src)!, seconds });
+  writeStatus(tmp, { ...status, seconds });
   if (existsSync(dst)) rmSync(dst, { recursive: true, force: true }); // at most a stale run lock (adoptionBlocker checked)
   renameSync(tmp, dst);
   return true;
