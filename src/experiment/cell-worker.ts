@@ -22,6 +22,8 @@ const send = (msg: WorkerMessage): void => {
 };
 
 const abort = new AbortController();
+/** job.ackEpochs: releases the trainer, which waits after each epoch until the parent has read its files */
+let releaseEpoch: (() => void) | null = null;
 process.on('SIGINT', () => abort.abort());
 process.on('SIGTERM', () => abort.abort());
 process.on('disconnect', () => process.exit(0));
@@ -32,11 +34,21 @@ process.on('message', (raw) => {
     abort.abort();
     return;
   }
+  if (msg.type === 'epoch-ack') {
+    releaseEpoch?.();
+    releaseEpoch = null;
+    return;
+  }
   if (msg.type !== 'run') return;
   const { job } = msg;
   void runCell(job, {
     line: (text) => send({ type: 'log', line: text }),
-    epoch: (epoch) => send({ type: 'epoch', name: job.name, epoch }),
+    epoch: (epoch) => {
+      if (!job.ackEpochs) return send({ type: 'epoch', name: job.name, epoch });
+      const acked = new Promise<void>((resolve) => { releaseEpoch = resolve; });
+      send({ type: 'epoch', name: job.name, epoch });
+      return acked;
+    },
     signal: abort.signal,
   }).then((outcome) => send({ type: 'done', outcome }));
 });

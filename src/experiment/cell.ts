@@ -51,7 +51,7 @@ export interface CellHooks {
   /** a stdout line, already prefixed "[cell] " */
   line(text: string): void;
   /** an epoch finished (0 = the evaluation before training) */
-  epoch(epoch: number): void;
+  epoch(epoch: number): void | Promise<void>;
   signal?: AbortSignal;
 }
 

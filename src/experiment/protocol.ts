@@ -2,6 +2,7 @@
  * What the experiment's parent process and its cell workers say to each other (Node IPC, JSON-serializable).
  *
  *   parent → worker: { type: 'run', job }        train one grid cell, then wait for the next job
+ *                    { type: 'epoch-ack' }        (job.ackEpochs) the parent has read the epoch's files: go on
  *   worker → parent: { type: 'log', line }       a line for stdout (epoch lines, prefixed with the cell)
  *                    { type: 'epoch', ... }      one per finished epoch (for the progress bar)
  *                    { type: 'done', outcome }   the cell finished, diverged or failed
@@ -39,6 +40,11 @@ export interface CellJob {
    * (search/adopt.ts) instead of training those epochs again
    */
   adoptFrom?: string;
+  /**
+   * the worker waits after each epoch's files are written until the parent answers 'epoch-ack' (the queue worker
+   * copies the run folder then: without the wait the trainer could already be writing the next epoch's files)
+   */
+  ackEpochs?: boolean;
 }
 
 /** 'interrupted': stopped by Ctrl-C / SIGTERM; its folder resumes on the next run. */
@@ -57,7 +63,7 @@ export interface EpochEvent {
   epoch: number;
 }
 
-export type ParentMessage = { type: 'run'; job: CellJob } | { type: 'abort' };
+export type ParentMessage = { type: 'run'; job: CellJob } | { type: 'abort' } | { type: 'epoch-ack' };
 
 export type WorkerMessage =
   | { type: 'ready' }

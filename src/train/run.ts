@@ -99,7 +99,8 @@ export interface RunHooks {
   progress?: boolean;
   /** Loading progress (download, read, tokenize), when the data is loaded here. */
   onDataProgress?: (p: DataProgress) => void;
-  onEpoch?: (record: EpochRecord) => void;
+  /** After each epoch's files are written; a returned promise holds training until it settles. */
+  onEpoch?: (record: EpochRecord) => void | Promise<void>;
   /** Stop between batches/epochs; the run stays resumable (status 'interrupted'). */
   signal?: AbortSignal;
   /** Also compute the NBSVM baseline (seconds on IMDB) for the log and metrics.json (default false; `rnnlab

@@ -49,7 +49,8 @@ export interface LoopContext {
   train: ResolvedTrain;
   log: Logger;
   bar: EpochBar;
-  onEpoch?: (record: EpochRecord) => void;
+  /** Called once the epoch's files are written; training goes on when what it returns settles. */
+  onEpoch?: (record: EpochRecord) => void | Promise<void>;
   /** --class-weights: one weight per class for the training loss (validation and test losses stay unweighted). */
   classWeights?: number[] | null;
   /** --ema: the average of the weights that is evaluated and kept (the optimizer trains the raw weights). */
@@ -151,7 +152,7 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
       const what = (train.select ?? 'val-loss') === 'val-accuracy' ? 'higher validation accuracy' : 'lower validation loss';
       ctx.log(`early stopping: no ${what} for ${state.badEpochs} epochs (best: epoch ${state.bestEpoch})`);
     }
-    ctx.onEpoch?.(record);
+    await ctx.onEpoch?.(record);
   }
   return { status: 'ok' };
 }

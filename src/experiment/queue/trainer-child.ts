@@ -16,6 +16,7 @@ const EXEC_ARGV = CELL_WORKER.endsWith('.ts') ? ['--import', import.meta.resolve
 
 export interface ChildHooks {
   line(text: string): void;
+  /** an epoch's files are complete in the run folder (the child waits until this returns) */
   epoch(epoch: number): void;
 }
 
@@ -38,7 +39,11 @@ export class TrainerChild {
         const msg = raw as WorkerMessage;
         if (msg.type === 'ready') resolve();
         else if (msg.type === 'log') this.current?.hooks.line(msg.line);
-        else if (msg.type === 'epoch') this.current?.hooks.epoch(msg.epoch);
+        else if (msg.type === 'epoch') {
+          // the hook reads the epoch's files; the child writes nothing more until it is answered (job.ackEpochs)
+          this.current?.hooks.epoch(msg.epoch);
+          if (child.connected) child.send({ type: 'epoch-ack' });
+        }
         else if (msg.type === 'done') {
           const c = this.current;
           this.current = null;
@@ -67,7 +72,7 @@ export class TrainerChild {
     await (this.ready ?? this.start());
     return new Promise((done) => {
       this.current = { name: job.name, hooks, done };
-      this.child!.send({ type: 'run', job });
+      this.child!.send({ type: 'run', job: { ...job, ackEpochs: true } });
     });
   }
 

@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { DataSpec } from '../../train/config.ts';
 import { canonical } from '../manifest.ts';
-import { readStatus, RUN_FILES } from '../../train/run-dir.ts';
+import { readStatus } from '../../train/run-dir.ts';
 import { UserError } from '../../util/errors.ts';
 import { TrainerChild } from './trainer-child.ts';
 import type { CellOutcome } from '../protocol.ts';
@@ -71,10 +71,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 function changedFiles(dir: string, sent: Map<string, Buffer>): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
-  // The training process may be writing the next epoch meanwhile (each file is renamed into place, so each read is
-  // whole). The checkpoint is read first, so every other file is from its epoch or a later one — which a resume from
-  // that checkpoint rewrites identically (training is deterministic) — and the snapshot resumes correctly.
-  const files = readdirSync(dir).sort((a, b) => Number(b === RUN_FILES.checkpoint) - Number(a === RUN_FILES.checkpoint));
+  // Called while the training process waits for its epoch-ack (trainer-child.ts): every file is from this epoch.
+  const files = readdirSync(dir);
   for (const f of files) {
     if (!travels(f)) continue; // the trainer's temporary files, the host-local run lock
     const bytes = readFileSync(join(dir, f));
@@ -224,7 +222,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
             opts.log(text);
           },
           epoch: (e) => {
-            const files = changedFiles(dir, sent); // now: the trainer may already be writing the next epoch's files
+            const files = changedFiles(dir, sent); // now, while the trainer waits: all from epoch e
             chain = chain.then(async () => {
               await upload(files);
               if (leaseLost) return;
