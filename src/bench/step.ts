@@ -20,6 +20,7 @@ import { Rng } from '../util/rng.ts';
 import { median } from './gemm.ts';
 import { floatEnvInfo, floatEnvLine } from '../nn/fpenv.ts';
 import { UserError } from '../util/errors.ts';
+import { DataParallel } from '../train/parallel/data-parallel.ts';
 
 export const BENCH_VOCAB = 20000;
 
@@ -40,6 +41,11 @@ export interface BenchConfig extends WorkloadShape {
   warmup: number;
   /** BLAS threads; undefined keeps the library's default (or RNNLAB_BLAS_THREADS) */
   threads?: number;
+  /**
+   * --data-parallel N ≥ 2: each step split over N threads of one BLAS thread each (src/train/parallel/); the
+   * `forward` phase then holds zeroGrad, forward, loss and backward of all shards, and the gradient sum
+   */
+  dataParallel?: number;
   seed?: number;
   /** the optimizer whose update ends each step, with its default settings (default adam) */
   optimizer?: OptimizerName;
@@ -75,6 +81,8 @@ export interface BenchResult extends WorkloadShape {
   steps: number;
   warmup: number;
   threads: number;
+  /** shards per step (1: the batch on one thread) */
+  dataParallel: number;
   /** median milliseconds per training step */
   msPerStep: number;
   msPerStepMin: number;
@@ -156,8 +164,20 @@ export function runBench(cfg: BenchConfig, onStep?: (done: number, total: number
   let timedTokens = 0;
   let lastLoss = NaN;
   const phaseTimes: Record<keyof StepPhases, number[]> = { zeroGrad: [], forward: [], loss: [], backward: [], optimizer: [] };
+  const dp = (cfg.dataParallel ?? 1) > 1 ? new DataParallel(model, cfg.dataParallel!) : null;
   const step = (i: number): void => {
-    const batch = batches[i % batches.length];
+    const batch = batches[i % batches.length]!;
+    if (dp) {
+      const t0 = process.hrtime.bigint();
+      lastLoss = dp.step(batch, rng).loss;
+      const t1 = process.hrtime.bigint();
+      opt.step();
+      const t2 = process.hrtime.bigint();
+      for (const k of ['zeroGrad', 'loss', 'backward'] as const) phaseTimes[k].push(0);
+      phaseTimes.forward.push(Number(t1 - t0) / 1e6);
+      phaseTimes.optimizer.push(Number(t2 - t1) / 1e6);
+      return;
+    }
     const t0 = process.hrtime.bigint();
     model.zeroGrad();
     const t1 = process.hrtime.bigint();
@@ -192,6 +212,7 @@ export function runBench(cfg: BenchConfig, onStep?: (done: number, total: number
     for (let b = 0; b < lens.length; b++) timedTokens += lens[b]!;
     onStep?.(cfg.warmup + i + 1, total);
   }
+  dp?.close();
   let gemm: GemmProfile | undefined;
   if (cfg.profile) {
     const shapes = sgemmTimings().map((x) => ({
@@ -209,6 +230,7 @@ export function runBench(cfg: BenchConfig, onStep?: (done: number, total: number
   return {
     arch: cfg.arch, optimizer, batchSize: cfg.batchSize, maxLen: cfg.maxLen, embed: cfg.embed, hidden: cfg.hidden,
     layers: cfg.layers, vocab: BENCH_VOCAB, steps: cfg.steps, warmup: cfg.warmup, threads: blas.threads,
+    dataParallel: dp ? cfg.dataParallel! : 1,
     msPerStep,
     msPerStepMin: Math.min(...times),
     msPerStepMean: times.reduce((s, x) => s + x, 0) / times.length,

@@ -24,7 +24,7 @@ import { configLayers, parseGroup, type ExperimentConfig, type Layer, type Optio
  * Training options that cannot differ between cells: the grid itself (arch, optimizer), the seed (it also draws the
  * data splits, which every cell must share) and BLAS threads (the experiment divides them between workers).
  */
-export const NOT_PER_CELL = new Set(['arch', 'optimizer', 'seed', 'threads']);
+export const NOT_PER_CELL = new Set(['arch', 'optimizer', 'seed', 'threads', 'dataParallel']);
 
 /** Optimizer hyperparameters among the training options, and the key each has in OPTIMIZER_DEFAULTS. */
 const OPTIMIZER_KEYS = new Set(['momentum', 'weightDecay']);

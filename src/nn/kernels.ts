@@ -65,7 +65,13 @@ interface Block { start: number; size: number }
 const free: Block[] = [];
 const live = new Map<number, number>(); // start → size
 let top = RESERVED; // everything at or above `top` is unused
-const ours = new WeakSet<ArrayBufferLike>([memory.buffer]);
+/**
+ * The memory's buffer, read once per growth: once the memory has been posted to another thread (a data-parallel
+ * replica, src/train/parallel/), each read of `memory.buffer` may return a new SharedArrayBuffer object over the
+ * same bytes, and `ours` recognises views by their buffer object.
+ */
+let buffer = memory.buffer;
+const ours = new WeakSet<ArrayBufferLike>([buffer]);
 
 function allocBytes(bytes: number): number {
   const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
@@ -81,7 +87,7 @@ function allocBytes(bytes: number): number {
   }
   const start = top;
   const end = start + size;
-  const have = memory.buffer.byteLength;
+  const have = buffer.byteLength;
   if (end > have) {
     const pages = Math.ceil((end - have) / PAGE);
     if (have / PAGE + pages > MAX_PAGES) {
@@ -90,7 +96,8 @@ function allocBytes(bytes: number): number {
         `--hidden or --layers`);
     }
     memory.grow(pages);
-    ours.add(memory.buffer);
+    buffer = memory.buffer;
+    ours.add(buffer);
   }
   top = end;
   live.set(start, size);
@@ -100,7 +107,7 @@ function allocBytes(bytes: number): number {
 /** A zero-filled float32 buffer in kernel memory. */
 export function allocF32(n: number): Float32Array {
   const start = allocBytes(n * 4);
-  const v = new Float32Array(memory.buffer, start, n);
+  const v = new Float32Array(buffer, start, n);
   v.fill(0);
   return v;
 }
@@ -108,7 +115,7 @@ export function allocF32(n: number): Float32Array {
 /** A zero-filled int32 buffer in kernel memory. */
 export function allocI32(n: number): Int32Array {
   const start = allocBytes(n * 4);
-  const v = new Int32Array(memory.buffer, start, n);
+  const v = new Int32Array(buffer, start, n);
   v.fill(0);
   return v;
 }
@@ -136,6 +143,14 @@ export function release(view: Float32Array | Int32Array): void {
 }
 
 /** Bytes currently allocated (for tests and memory reports). */
+/**
+ * The kernels' memory itself, for a data-parallel replica on a worker thread (src/train/parallel/): the memory is
+ * shared, so the replica reads this thread's parameters and this thread reads its gradients with no copy.
+ */
+export function kernelMemory(): WebAssembly.Memory {
+  return memory;
+}
+
 export function kernelMemoryInUse(): number {
   let s = 0;
   for (const v of live.values()) s += v;

@@ -15,6 +15,9 @@
  *   multi-class  loss = Σ_b w[y_b]·ce_b / Σ_b w[y_b] (CrossEntropyLoss(weight=w), a weighted mean),
  *                dloss/dx_bc = w[y_b]·(softmax(x_b)_c − [c = y_b]) / Σ_b w[y_b].
  * Checked against PyTorch 1.13: fixtures/class-weights.json (scripts/torch-ref-class-weights.py).
+ *
+ * `denominator` (data parallelism, src/train/parallel/): a shard of a batch divides by the WHOLE batch's size (or, for
+ * weighted multi-class, its total weight) instead of its own, so the shards' losses and gradients add up to the batch's.
  */
 import { DivergedError, UserError } from '../util/errors.ts';
 
@@ -27,7 +30,7 @@ export interface LossResult {
 
 export function classificationLoss(
   logits: Float32Array, labels: Int32Array, size: number, numClasses: number, dLogits?: Float32Array,
-  classWeights?: readonly number[] | null,
+  classWeights?: readonly number[] | null, denominator?: number,
 ): LossResult {
   if (!(size >= 1)) throw new UserError(`empty batch (size ${size}); give at least one example`);
   const w = classWeights ?? null;
@@ -39,7 +42,8 @@ export function classificationLoss(
   const weightOf = (y: number): number => (w ? w[y]! : 1);
   let total = 0;
   let correct = 0;
-  let inv = 1 / size;
+  if (denominator !== undefined && !(denominator > 0)) throw new Error(`classificationLoss: denominator ${denominator} must be positive`);
+  let inv = 1 / (denominator ?? size);
   if (numClasses === 2) {
     for (let b = 0; b < size; b++) {
       const y = checkLabel(labels[b]!, b, numClasses);
@@ -56,6 +60,7 @@ export function classificationLoss(
       for (let b = 0; b < size; b++) wSum += w[checkLabel(labels[b]!, b, C)]!;
       inv = 1 / wSum;
     }
+    if (denominator !== undefined) inv = 1 / denominator;
     for (let b = 0; b < size; b++) {
       const y = checkLabel(labels[b]!, b, C);
       const wy = weightOf(y);

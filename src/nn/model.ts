@@ -472,6 +472,37 @@ export class RnnClassifier {
     this.embedding.gradRows = this.rowList.subarray(0, count);
   }
 
+  /**
+   * Adds a replica's gradients into this model's (data parallelism, src/train/parallel/: another thread's model ran
+   * backward on another shard of the batch). `grads` are in `params` order; the embedding's is read only in `embRows`
+   * (that replica's gradRows, ascending), and this model's gradRows become the union. Float addition is commutative,
+   * so the sum of two shards does not depend on which thread finished first.
+   */
+  addGradients(grads: readonly Float32Array[], embRows: Int32Array): void {
+    if (grads.length !== this.params.length) throw new Error(`addGradients: ${grads.length} gradients for ${this.params.length} parameters`);
+    const emb = this.embedding;
+    const E = emb.shape[1]!;
+    for (let i = 0; i < this.params.length; i++) {
+      const p = this.params[i]!;
+      const g = grads[i]!;
+      if (g.length !== p.grad.length) throw new Error(`addGradients: ${p.name} has ${p.grad.length} values, got ${g.length}`);
+      if (p === emb) continue;
+      const dst = p.grad;
+      for (let j = 0; j < dst.length; j++) dst[j]! += g[j]!;
+    }
+    const g = grads[this.params.indexOf(emb)]!;
+    const dst = emb.grad;
+    const mark = this.rowMark;
+    for (const r of embRows) {
+      const o = r * E;
+      for (let j = o; j < o + E; j++) dst[j]! += g[j]!;
+      mark[r] = 1;
+    }
+    let count = 0;
+    for (let r = 0; r < mark.length; r++) if (mark[r]) this.rowList[count++] = r;
+    emb.gradRows = this.rowList.subarray(0, count);
+  }
+
   private add(p: Param): Param {
     this.params.push(p);
     return p;

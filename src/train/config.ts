@@ -48,6 +48,8 @@ export interface ResolvedTrain {
   select?: Select;
   seed: number;
   threads: number | null;
+  /** --data-parallel N > 1: shards per batch, one thread each (absent: 1). Like threads, not part of the run's identity. */
+  dataParallel?: number;
   /** Training-loss class weights: 'balanced' from the training split's counts (the numbers: RunConfig.classWeights). */
   classWeights: 'none' | 'balanced';
   /** Pretrained word vectors the embedding starts from (a path), or null. */
@@ -62,6 +64,9 @@ export interface DataSpec {
 }
 
 export function resolveTrain(o: TrainOptions): ResolvedTrain {
+  if (o.threads !== undefined && o.dataParallel !== undefined && o.dataParallel > 1) {
+    throw new UserError(`--threads ${o.threads} and --data-parallel ${o.dataParallel}: give one (--data-parallel N runs N threads of one BLAS thread each)`);
+  }
   const optimizerOptions = validateOptions(o.optimizer, {
     lr: o.lr ?? OPTIMIZER_DEFAULTS[o.optimizer].lr, momentum: o.momentum, weightDecay: o.weightDecay,
   });
@@ -84,7 +89,8 @@ export function resolveTrain(o: TrainOptions): ResolvedTrain {
     pooling: o.pooling,
     clip: o.clip > 0 ? o.clip : null, ...(o.ema !== undefined ? { ema: o.ema } : {}), schedule: { kind: o.schedule, options }, patience: o.patience ?? null,
     select: o.select ?? DEFAULT_SELECT, seed: o.seed,
-    threads: o.threads ?? null, classWeights: o.classWeights ?? 'none', embeddings: o.embeddings ?? null,
+    threads: o.threads ?? null, ...(o.dataParallel !== undefined && o.dataParallel > 1 ? { dataParallel: o.dataParallel } : {}),
+    classWeights: o.classWeights ?? 'none', embeddings: o.embeddings ?? null,
     freezeEmbeddings: o.freezeEmbeddings ?? false,
   };
 }
@@ -135,8 +141,8 @@ export interface RunConfig {
  * What decides a run's numbers (the model follows from train + data), as a plain object to compare. The default
  * --select is left out, so a run recorded before --select existed has the identity it has today.
  */
-export function runIdentity(train: ResolvedTrain, data: DataSpec): { train: Omit<ResolvedTrain, 'epochs' | 'threads'>; data: DataSpec } {
-  const { epochs: _e, threads: _t, ...rest } = train;
+export function runIdentity(train: ResolvedTrain, data: DataSpec): { train: Omit<ResolvedTrain, 'epochs' | 'threads' | 'dataParallel'>; data: DataSpec } {
+  const { epochs: _e, threads: _t, dataParallel: _p, ...rest } = train;
   // Options added after runs were recorded count only when set, so older run folders keep their identity.
   const optional = rest as Partial<ResolvedTrain>;
   if (optional.classWeights === 'none') delete optional.classWeights;

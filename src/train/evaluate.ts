@@ -9,6 +9,7 @@ import { epochBatches, type EncodedSplit } from '../data/index.ts';
 import { classificationLoss, probabilities } from '../nn/loss.ts';
 import type { RnnClassifier } from '../nn/model.ts';
 import { DivergedError } from '../util/errors.ts';
+import type { DataParallel } from './parallel/data-parallel.ts';
 
 export interface BatchLoss {
   /** Mean loss over the batch; NaN or ±Infinity when the model diverged. */
@@ -23,12 +24,12 @@ export interface BatchLoss {
  */
 export function batchLoss(
   logits: Float32Array, labels: Int32Array, size: number, numClasses: number, dLogits?: Float32Array,
-  classWeights?: readonly number[] | null,
+  classWeights?: readonly number[] | null, denominator?: number,
 ): BatchLoss {
   const outDim = numClasses === 2 ? 1 : numClasses;
   for (let i = 0; i < size * outDim; i++) if (!Number.isFinite(logits[i]!)) return { loss: NaN, correct: 0 };
   try {
-    return classificationLoss(logits, labels, size, numClasses, dLogits, classWeights);
+    return classificationLoss(logits, labels, size, numClasses, dLogits, classWeights, denominator);
   } catch (e) {
     if (e instanceof DivergedError) return { loss: e.value, correct: 0 };
     throw e;
@@ -51,7 +52,8 @@ export interface SplitResult {
 export const EVAL_BATCH = 256;
 
 export function evaluateSplit(
-  model: RnnClassifier, split: EncodedSplit, numClasses: number, opts: { collect?: boolean; batchSize?: number } = {},
+  model: RnnClassifier, split: EncodedSplit, numClasses: number,
+  opts: { collect?: boolean; batchSize?: number; parallel?: DataParallel | null } = {},
 ): SplitResult {
   const n = split.count;
   const probs = opts.collect ? new Float32Array(n * numClasses) : undefined;
@@ -61,7 +63,7 @@ export function evaluateSplit(
   let correct = 0;
   let tokens = 0;
   for (const batch of epochBatches(split, { batchSize: opts.batchSize ?? EVAL_BATCH, seed: 0, epoch: 0, shuffle: false, bucket: true })) {
-    const logits = model.predictLogits(batch);
+    const logits = opts.parallel ? opts.parallel.predictLogits(batch) : model.predictLogits(batch);
     const r = batchLoss(logits, batch.labels, batch.size, numClasses);
     lossSum += r.loss * batch.size;
     correct += r.correct;

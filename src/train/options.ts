@@ -76,7 +76,7 @@ export const TRAIN_FLAGS: Record<string, string> = {
   arch: '--arch', optimizer: '--optimizer', lr: '--lr', momentum: '--momentum', weightDecay: '--weight-decay',
   epochs: '--epochs', batchSize: '--batch-size', embed: '--embed', embedInitStd: '--embed-init-std', forgetBias: '--forget-bias', hidden: '--hidden', layers: '--layers',
   bidirectional: '--bidirectional', dropout: '--dropout', embedDropout: '--embed-dropout', wordDropout: '--word-dropout', pooling: '--pooling', clip: '--clip', schedule: '--schedule',
-  ema: '--ema', stepSize: '--step-size', gamma: '--gamma', patience: '--patience', select: '--select', seed: '--seed', threads: '--threads',
+  ema: '--ema', stepSize: '--step-size', gamma: '--gamma', patience: '--patience', select: '--select', seed: '--seed', threads: '--threads', dataParallel: '--data-parallel',
   classWeights: '--class-weights', embeddings: '--embeddings', freezeEmbeddings: '--freeze-embeddings',
 };
 
@@ -150,6 +150,11 @@ export const trainOptionsSchema = z.object({
   seed: int('--seed', 0).pipe(z.number().max(0xffffffff, { error: '--seed must be < 2^32' })).default(TRAIN_DEFAULTS.seed),
   /** BLAS threads; absent = the BLAS default (env RNNLAB_BLAS_THREADS or the library's). */
   threads: int('--threads', 1).optional(),
+  /**
+   * Data parallelism: each batch split over this many threads of this process, one BLAS thread each
+   * (src/train/parallel/); absent = 1, the batch on one thread with `threads` BLAS threads.
+   */
+  dataParallel: int('--data-parallel', 1).optional(),
   // The three below have no zod default, so settings recorded before they existed (experiment.json) compare equal.
   /** Weights of the training loss per class: absent / 'none', or 'balanced' from the training split's counts (nn/loss.ts). */
   classWeights: oneOf('--class-weights', CLASS_WEIGHTS).optional(),

@@ -20,6 +20,7 @@ import { balancedClassWeights } from '../nn/loss.ts';
 import { applyEmbeddings, trainableParams } from './embeddings.ts';
 import { loadSafetensors } from '../nn/safetensors.ts';
 import { setBlasThreads, blasInfo } from '../nn/blas.ts';
+import { DataParallel } from './parallel/data-parallel.ts';
 import { WeightAverage, createOptimizer, createScheduler } from '../optim/index.ts';
 import { nbsvmBaseline, nbsvmLine, nbsvmRecord, type NbsvmRecord } from '../baseline/index.ts';
 import { oneLine, UserError } from '../util/errors.ts';
@@ -317,15 +318,18 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
   });
 
   const outcomeBase = { dir, resumedFrom: resumeFrom ? state.epoch : null, alreadyFinished: false, train };
+  // --data-parallel N: N − 1 worker threads, for training steps and for every evaluation (the final one too)
+  const parallel = train.dataParallel !== undefined ? new DataParallel(model, train.dataParallel, { classWeights }) : null;
   let end;
   try {
     end = await trainLoop({
       dir, model, optimizer, scheduler, rng, data: ds.prepared, numClasses, train, log,
       bar: new EpochBar(hooks.progress ?? Boolean(process.stderr.isTTY)), onEpoch: hooks.onEpoch, signal: hooks.signal,
-      classWeights, trainable, ema,
+      classWeights, trainable, ema, parallel,
       evaluateTest, snapshots: hooks.snapshots === true,
     }, state);
   } catch (e) {
+    parallel?.close();
     const reason = oneLine(e);
     writeStatus(dir, {
       status: 'failed', reason, seconds: state.seconds, epochsCompleted: Math.max(0, state.epoch),
@@ -338,6 +342,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
     stoppedEarly: state.stoppedEarly, history: state.history,
   };
   if (end.status === 'interrupted') {
+    parallel?.close();
     writeStatus(dir, {
       status: 'interrupted', seconds: state.seconds, epochsCompleted: Math.max(0, state.epoch), epochsPlanned: train.epochs,
       bestEpoch: state.bestEpoch, stoppedEarly: state.stoppedEarly,
@@ -350,7 +355,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
   let metrics: RunMetrics | null = null;
   if (state.bestEpoch !== null && evaluateTest) {
     loadWeightsInto(model, loadSafetensors(runFile(dir, 'model')), runFile(dir, 'model'));
-    const test = evaluateSplit(model, ds.prepared.test, numClasses, { collect: true });
+    const test = evaluateSplit(model, ds.prepared.test, numClasses, { collect: true, parallel });
     if (Number.isFinite(test.loss)) {
       const base = majorityClassBaseline(ds.counts.train, ds.counts.test, ds.labels);
       metrics = {
@@ -363,6 +368,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
       writeJsonAtomic(runFile(dir, 'metrics'), metrics);
     }
   }
+  parallel?.close();
   const seconds = state.seconds + (performance.now() - t0) / 1000;
   const reason = end.status === 'diverged' ? end.reason : undefined;
   writeHistory(dir, state.history);

@@ -21,8 +21,8 @@
  * marks the run `diverged` with a one-line reason.
  *
  * Determinism: batch order is a pure function of (seed, epoch), dropout masks come from one seeded RNG whose state is
- * checkpointed, and every reduction runs in a fixed order, so the same seed (and BLAS thread count) gives
- * bit-identical numbers, resumed or not.
+ * checkpointed, and every reduction runs in a fixed order, so the same seed (and BLAS thread count, and
+ * --data-parallel count) gives bit-identical numbers, resumed or not.
  */
 import { batchCount, epochBatches, wordDropout, type PreparedData } from '../data/index.ts';
 import type { RnnClassifier } from '../nn/model.ts';
@@ -31,7 +31,9 @@ import { clipGradNorm, type Optimizer, type Scheduler, type WeightAverage } from
 import { DivergedError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
 import type { ResolvedTrain } from './config.ts';
-import { batchLoss, evaluateSplit } from './evaluate.ts';
+import { batchLoss, evaluateSplit, type BatchLoss } from './evaluate.ts';
+import type { DataParallel } from './parallel/data-parallel.ts';
+import type { Batch } from '../data/types.ts';
 import { saveCheckpoint, type LoopState } from './checkpoint.ts';
 import { epochLossDivergence } from './divergence.ts';
 import { EpochBar, formatEpochLine, type Logger } from './progress.ts';
@@ -57,6 +59,8 @@ export interface LoopContext {
   ema?: WeightAverage | null;
   /** The parameters the optimizer updates (all but a frozen embedding); gradient clipping measures only these. */
   trainable?: Param[];
+  /** --data-parallel: splits each training step and evaluation batch over threads (src/train/parallel/) */
+  parallel?: DataParallel | null;
   /** Checked between batches and epochs: stop without finishing (the last checkpoint stays valid). */
   signal?: AbortSignal;
   /**
@@ -94,8 +98,9 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
     }
     // With --ema the averaged weights are the model: evaluated here, saved below; the raw ones go on training.
     const averaged = <T>(fn: () => T): T => (ctx.ema ? ctx.ema.withAverage(fn) : fn());
-    const val = averaged(() => evaluateSplit(ctx.model, ctx.data.val, ctx.numClasses));
-    const test = ctx.evaluateTest === false ? null : averaged(() => evaluateSplit(ctx.model, ctx.data.test, ctx.numClasses));
+    const parallel = ctx.parallel;
+    const val = averaged(() => evaluateSplit(ctx.model, ctx.data.val, ctx.numClasses, { parallel }));
+    const test = ctx.evaluateTest === false ? null : averaged(() => evaluateSplit(ctx.model, ctx.data.test, ctx.numClasses, { parallel }));
     const hasVal = val.n > 0;
     if (hasVal && !Number.isFinite(val.loss)) {
       return { status: 'diverged', reason: `training diverged: the validation loss after epoch ${epoch} is ${val.loss}; ${hint(train)}` };
@@ -202,14 +207,10 @@ async function fitEpoch(ctx: LoopContext, epoch: number): Promise<EpochFit | Sto
   try {
     for (const batch of epochBatches(split, { batchSize: train.batchSize, seed: train.seed, epoch, shuffle: true, bucket: true })) {
       step++;
-      model.zeroGrad();
       // from the dropout stream, before the masks: checkpointed with it, so a resumed run hides the same words
       if (train.wordDropout) wordDropout(batch, train.wordDropout, ctx.rng);
-      const logits = model.forward(batch, true, ctx.rng);
-      const dLogits = dLogitsBuf.subarray(0, batch.size * outDim);
-      const r = batchLoss(logits, batch.labels, batch.size, numClasses, dLogits, ctx.classWeights);
+      const r = ctx.parallel ? ctx.parallel.step(batch, ctx.rng, ctx.classWeights) : forwardBackward(ctx, batch, dLogitsBuf);
       if (!Number.isFinite(r.loss)) return diverged(ctx, epoch, step, `the loss is ${r.loss}`, lastFinite);
-      model.backward(dLogits);
       if (train.clip !== null) {
         try {
           clipGradNorm(ctx.trainable ?? model.params, train.clip);
@@ -239,6 +240,17 @@ async function fitEpoch(ctx: LoopContext, epoch: number): Promise<EpochFit | Sto
   }
   const seconds = (performance.now() - t0) / 1000;
   return { status: 'ok', loss: lossSum / seen, accuracy: correct / seen, tokensPerSecond: seconds > 0 ? tokens / seconds : 0 };
+}
+
+/** One step's gradients on this thread: zeroed, then the batch's (backward only when the loss is finite). */
+function forwardBackward(ctx: LoopContext, batch: Batch, dLogitsBuf: Float32Array): BatchLoss {
+  const { model } = ctx;
+  model.zeroGrad();
+  const logits = model.forward(batch, true, ctx.rng);
+  const dLogits = dLogitsBuf.subarray(0, batch.size * model.outDim);
+  const r = batchLoss(logits, batch.labels, batch.size, ctx.numClasses, dLogits, ctx.classWeights);
+  if (Number.isFinite(r.loss)) model.backward(dLogits);
+  return r;
 }
 
 function diverged(ctx: LoopContext, epoch: number, step: number, what: string, lastFinite: number | null): Stopped {

@@ -17,6 +17,8 @@ test('bad option values exit 2 with one line that lists the allowed values', asy
     [['train', '--optimizer', 'lion', '--epochs', 'many', '--out', out], /--optimizer must be one of sgd, nag, adadelta, adam, adamw, rmsprop.*; --epochs must be a number/],
     [['train', '--optimizer', 'adam', '--momentum', '0.9', '--out', out], /--momentum does not apply to adam/],
     [['train', '--truncate', 'middle', '--out', out], /--truncate/],
+    [['train', '--data-parallel', '0', '--out', out], /--data-parallel must be/],
+    [['train', ...small, '--threads', '2', '--data-parallel', '2', '--out', out], /--threads 2 and --data-parallel 2: give one/],
   ];
   const results = await Promise.all(cases.map(([args]) => rnnlabAsync(args)));
   results.forEach((r, i) => oneLineError(r, cases[i]![1]));

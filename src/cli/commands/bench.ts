@@ -42,7 +42,7 @@ function arch(raw: string): Arch {
 
 interface BenchOptions {
   arch: string; optimizer: string; batchSize: string; maxLen: string; embed: string; hidden: string; layers: string;
-  steps: string; warmup: string; threads?: string; json?: boolean; profile?: boolean; lengthsFile?: string;
+  steps: string; warmup: string; threads?: string; dataParallel?: string; json?: boolean; profile?: boolean; lengthsFile?: string;
 }
 
 interface SuiteOptions {
@@ -77,6 +77,7 @@ export function register(program: Command): void {
     .option('--warmup <n>', 'untimed steps first', '2')
     .option('--threads <n>', 'BLAS threads (default: RNNLAB_BLAS_THREADS, else the library default)')
     .option('--json', 'print one JSON object')
+    .option('--data-parallel <n>', 'split each step over n threads of one BLAS thread each, as `rnnlab train --data-parallel` (default: 1)')
     .option('--profile', 'also report time per phase and inside sgemm, by GEMM shape')
     .option('--lengths-file <file>', 'packed variable-length batches: JSON {"batches": [[lengths…], …]} (bench-suite R1)')
     .addHelpText('after', `
@@ -93,13 +94,15 @@ Examples:
         embed: int(o.embed, '--embed'), hidden: int(o.hidden, '--hidden'), layers: int(o.layers, '--layers'),
         steps: int(o.steps, '--steps'), warmup: int(o.warmup, '--warmup', 0),
         threads: o.threads === undefined ? undefined : int(o.threads, '--threads'),
+        dataParallel: o.dataParallel === undefined ? 1 : int(o.dataParallel, '--data-parallel'),
         profile: o.profile === true,
         ...(o.lengthsFile ? { lengths: readPackedLengths(o.lengthsFile).batches } : {}),
       };
+      if (cfg.threads !== undefined && cfg.dataParallel > 1) throw new UserError('--threads and --data-parallel: give one (--data-parallel N runs N threads of one BLAS thread each)');
       if (cfg.threads !== undefined) setBlasThreads(cfg.threads);
       if (!o.json) {
         process.stderr.write(`bench ${cfg.arch} + ${cfg.optimizer} B${cfg.batchSize} T${cfg.maxLen} E${cfg.embed} H${cfg.hidden} ` +
-          `L${cfg.layers}: ${cfg.warmup} warm-up + ${cfg.steps} timed steps, ` +
+          `L${cfg.layers}${cfg.dataParallel > 1 ? `, ${cfg.dataParallel} shards` : ''}: ${cfg.warmup} warm-up + ${cfg.steps} timed steps, ` +
           `${(stepGemmFlops(cfg) / 1e9).toFixed(2)} GEMM GFLOP/step\n`);
       }
       const r = runBench(cfg, o.json ? undefined : (done, total) => process.stderr.write(`\r  step ${done}/${total}`));
@@ -115,9 +118,12 @@ Examples:
         `RSS    ${r.peakRssMb.toFixed(0)} MB peak`,
         `floats ${r.denormals}`,
         `BLAS   ${blasLine(r.blas)}`,
-        `phases (median ms): zeroGrad ${r.phases.zeroGrad.toFixed(1)}, forward ${r.phases.forward.toFixed(1)}, ` +
-          `loss ${r.phases.loss.toFixed(2)}, backward ${r.phases.backward.toFixed(1)}, ` +
-          `optimizer ${r.phases.optimizer.toFixed(1)}`,
+        r.dataParallel > 1
+          ? `phases (median ms): ${r.dataParallel} shards' zeroGrad + forward + loss + backward + gradient sum ` +
+            `${r.phases.forward.toFixed(1)}, optimizer ${r.phases.optimizer.toFixed(1)}`
+          : `phases (median ms): zeroGrad ${r.phases.zeroGrad.toFixed(1)}, forward ${r.phases.forward.toFixed(1)}, ` +
+            `loss ${r.phases.loss.toFixed(2)}, backward ${r.phases.backward.toFixed(1)}, ` +
+            `optimizer ${r.phases.optimizer.toFixed(1)}`,
       ].join('\n') + '\n');
       if (r.gemm) {
         const g = r.gemm;

@@ -50,7 +50,8 @@ export function addModelOptions(cmd: Command): Command {
     .option('--class-weights <how>', "weight the training loss per class: 'none' or 'balanced' (binary: PyTorch's pos_weight = negatives/positives; more classes: n/(C·n_c)) (default: none)")
     .option('--select <rule>', `which epoch's weights are kept, judged on the validation split: ${SELECTS.join(' | ')} (lowest loss / highest accuracy; the earliest wins ties). Epoch 0, the untrained model, is never kept; without a validation split the last epoch is (default: ${DEFAULT_SELECT})`)
     .option('--patience <n>', 'early stopping: stop after n epochs without a better --select score (default: off)')
-    .option('--threads <n>', 'BLAS threads (default: RNNLAB_BLAS_THREADS or the BLAS library\'s own)');
+    .option('--threads <n>', 'BLAS threads (default: RNNLAB_BLAS_THREADS or the BLAS library\'s own)')
+    .option('--data-parallel <n>', 'split each batch over n threads, one BLAS thread each, and add their gradients (instead of --threads; not bit-identical to n = 1, but to itself) (default: 1)');
 }
 
 /** Declares every training option: model/optimizer, the data options, and --seed (which also seeds the splits). */

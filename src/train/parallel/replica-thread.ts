@@ -1,0 +1,110 @@
+/**
+ * A data-parallel replica: the entry script of one worker thread of src/train/parallel/data-parallel.ts.
+ *
+ * It owns a model of the same shape as the main thread's, in its own kernel memory (module state is per thread),
+ * with one BLAS thread. Before each shard it copies the main thread's current parameters from the main kernel memory
+ * (shared, so read in place): the dense ones whole, the embedding only in the rows the shard's tokens read. It then
+ * runs forward, loss and backward on the shard into its own gradients, which the main thread reads in place and adds
+ * to its own. Requests come as messages; each reply goes back on the port, then the control word is bumped and
+ * notified (the main thread waits on it synchronously, so the step stays one synchronous call).
+ */
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { RnnClassifier, type ModelConfig } from '../../nn/model.ts';
+import { applyDenormalMode, type DenormalMode } from '../../nn/fpenv.ts';
+import { setBlasThreads } from '../../nn/blas.ts';
+import { kernelMemory } from '../../nn/kernels.ts';
+import { Rng } from '../../util/rng.ts';
+import type { Batch } from '../../data/types.ts';
+import { batchLoss } from '../evaluate.ts';
+
+export interface Span { offset: number; length: number }
+
+export interface ReplicaData {
+  config: ModelConfig;
+  /** the main thread's kernel memory and where each parameter's values lie in it (params order) */
+  mainMemory: WebAssembly.Memory;
+  params: Span[];
+  denormals: DenormalMode;
+  classWeights: number[] | null;
+  /** Int32Array[1] over it: bumped after every reply */
+  control: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+export type ReplicaRequest =
+  | { type: 'step'; batch: Batch; denominator: number; seed: number }
+  | { type: 'predict'; batch: Batch };
+
+export type ReplicaReply =
+  | { type: 'ready'; memory: WebAssembly.Memory; grads: Span[] }
+  | { type: 'step'; loss: number; correct: number; embRows: Int32Array }
+  | { type: 'predict'; logits: Float32Array }
+  | { type: 'error'; name: string; message: string };
+
+const data = workerData as ReplicaData;
+const control = new Int32Array(data.control);
+const port = data.port;
+
+function reply(msg: ReplicaReply): void {
+  port.postMessage(msg);
+  Atomics.add(control, 0, 1);
+  Atomics.notify(control, 0);
+}
+
+try {
+  applyDenormalMode(data.denormals); // this thread's MXCSR and kernels, like the main thread's
+  setBlasThreads(1);
+  const model = new RnnClassifier(data.config, 1); // its initial values are overwritten before every shard
+  const main = data.params.map((s) => new Float32Array(data.mainMemory.buffer, s.offset, s.length));
+  const embIndex = model.params.findIndex((p) => p.name === 'embedding.weight');
+  const E = data.config.embed;
+  const seen = new Uint8Array(data.config.vocabSize);
+  const dLogits = { buf: new Float32Array(0) };
+
+  /** The main thread's parameters as they are now: dense ones whole, embedding rows only where `batch` reads. */
+  const syncParams = (batch: Batch): void => {
+    for (let i = 0; i < model.params.length; i++) if (i !== embIndex) model.params[i]!.data.set(main[i]!);
+    const dst = model.params[embIndex]!.data;
+    const src = main[embIndex]!;
+    const T = batch.maxLen;
+    const touched: number[] = [];
+    for (let b = 0; b < batch.size; b++) {
+      for (let t = 0; t < batch.lengths[b]!; t++) {
+        const r = batch.tokens[b * T + t]!;
+        if (seen[r]) continue;
+        seen[r] = 1;
+        touched.push(r);
+        dst.set(src.subarray(r * E, r * E + E), r * E);
+      }
+    }
+    for (const r of touched) seen[r] = 0;
+  };
+
+  port.on('message', (req: ReplicaRequest) => {
+    try {
+      syncParams(req.batch);
+      if (req.type === 'predict') {
+        reply({ type: 'predict', logits: model.predictLogits(req.batch).slice() });
+        return;
+      }
+      const { batch } = req;
+      model.zeroGrad();
+      const logits = model.forward(batch, true, new Rng(req.seed));
+      const n = batch.size * model.outDim;
+      if (dLogits.buf.length < n) dLogits.buf = new Float32Array(n);
+      const d = dLogits.buf.subarray(0, n);
+      const r = batchLoss(logits, batch.labels, batch.size, data.config.numClasses, d, data.classWeights, req.denominator);
+      if (Number.isFinite(r.loss)) model.backward(d);
+      reply({ type: 'step', loss: r.loss, correct: r.correct, embRows: model.params[embIndex]!.gradRows!.slice() });
+    } catch (e) {
+      reply({ type: 'error', name: (e as Error)?.name ?? 'Error', message: (e as Error)?.message ?? String(e) });
+    }
+  });
+  const memory = kernelMemory();
+  reply({
+    type: 'ready', memory,
+    grads: model.params.map((p) => ({ offset: p.grad.byteOffset, length: p.grad.length })),
+  });
+} catch (e) {
+  reply({ type: 'error', name: (e as Error)?.name ?? 'Error', message: (e as Error)?.message ?? String(e) });
+}
