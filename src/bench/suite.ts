@@ -86,6 +86,8 @@ export interface SuiteReport {
   system: SystemInfo;
   torchVersion: string | null;
   threads: number;
+  /** rnnlab's steps split over this many threads of one BLAS thread each (absent: 1, `threads` BLAS threads) */
+  dataParallel?: number;
   /** where R1's lengths came from (an IMDB archive, or synthetic) */
   packedSource?: string;
   rows: SuiteRow[];
@@ -139,10 +141,12 @@ function shapeArgs(w: Workload, arch: Arch, steps: number, warmup: number, threa
 }
 
 export async function runRnnlab(
-  w: Workload, arch: Arch, steps: number, warmup: number, threads: number, lengthsFile?: string,
+  w: Workload, arch: Arch, steps: number, warmup: number, threads: number, lengthsFile?: string, dataParallel = 1,
 ): Promise<BenchResult> {
-  return (await runJson(process.execPath, [BIN, 'bench', '--json', ...shapeArgs(w, arch, steps, warmup, threads, lengthsFile)],
-    process.env)) as BenchResult;
+  const args = shapeArgs(w, arch, steps, warmup, threads, lengthsFile);
+  // --data-parallel N replaces the BLAS threads: N threads of one BLAS thread each
+  if (dataParallel > 1) args.splice(args.indexOf('--threads'), 2, '--data-parallel', String(dataParallel));
+  return (await runJson(process.execPath, [BIN, 'bench', '--json', ...args], process.env)) as BenchResult;
 }
 
 export interface TorchRunOptions {
@@ -214,6 +218,7 @@ export function formatMarkdown(r: SuiteReport): string {
     `- date: ${r.date}`,
     `- CPU: ${r.system.cpuModel}, ${r.system.cores} cores; Node ${r.system.node}`,
     `- rnnlab: BLAS ${blasLine(r.system.blas)}; suite threads: ${r.threads}` +
+      ((r.dataParallel ?? 1) > 1 ? `; rnnlab's steps split over ${r.dataParallel} threads of one BLAS thread each (--data-parallel)` : '') +
       (r.system.denormals ? `; ${r.system.denormals}` : ''),
     `- PyTorch: ${r.torchVersion ? `${r.torchVersion} (fused nn.LSTM/GRU/RNN, packed sequences for R1), ` +
       `torch.set_num_threads(${r.threads}), OMP_NUM_THREADS=${r.threads}, OMP_WAIT_POLICY=passive, ` +

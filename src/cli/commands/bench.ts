@@ -46,7 +46,7 @@ interface BenchOptions {
 }
 
 interface SuiteOptions {
-  workloads: string; archs: string; steps?: string; warmup?: string; threads: string; quick?: boolean;
+  workloads: string; archs: string; steps?: string; warmup?: string; threads: string; dataParallel?: string; quick?: boolean;
   torch: boolean; python: string; out?: string; md?: string; imdb?: string;
 }
 
@@ -147,6 +147,7 @@ Examples:
     .option('--quick', 'a fast smoke run: 1 warm-up step, then 3 timed steps (W1), 1 (W2) or 6 (R1)')
     .option('--imdb <archive>', "R1's lengths from this IMDB .tar.gz (default: RNNLAB_IMDB or the download cache; else synthetic lengths)")
     .option('--threads <n>', 'threads for both rnnlab (BLAS) and PyTorch', '2')
+    .option('--data-parallel <n>', "rnnlab's steps split over n threads of one BLAS thread each instead of --threads BLAS threads (default: 1)")
     .option('--no-torch', 'skip the PyTorch baseline')
     .option('--python <path>', 'Python interpreter with torch for the baseline', '/usr/bin/python3')
     .option('--out <file>', 'also write the results as JSON to this file')
@@ -165,6 +166,7 @@ Examples:
       });
       const archs = o.archs.split(',').map((s) => arch(s.trim()));
       const threads = int(o.threads, '--threads');
+      const dataParallel = o.dataParallel === undefined ? 1 : int(o.dataParallel, '--data-parallel');
       const stepsOverride = o.steps !== undefined ? int(o.steps, '--steps') : undefined;
       const warmupOverride = o.warmup !== undefined ? int(o.warmup, '--warmup', 0) : undefined;
       setBlasThreads(threads); // so the BLAS line in the report shows what the children use
@@ -191,7 +193,7 @@ Examples:
             process.stderr.write(`${w.id} ${a}: rnnlab…`);
             const row: SuiteRow = { workload: w.id, arch: a, config, rnnlab: { error: 'not run' }, torch: null };
             try {
-              row.rnnlab = await runRnnlab(w, a, steps, warmup, threads, lengthsFile);
+              row.rnnlab = await runRnnlab(w, a, steps, warmup, threads, lengthsFile, dataParallel);
               process.stderr.write(` ${row.rnnlab.msPerStep.toFixed(1)} ms/step`);
             } catch (e) {
               row.rnnlab = { error: (e as Error).message };
@@ -213,6 +215,7 @@ Examples:
       }
       const report: SuiteReport = {
         date: new Date().toISOString(), system: systemInfo(), torchVersion: tv, threads, rows,
+        ...(dataParallel > 1 ? { dataParallel } : {}),
         ...(packedSource ? { packedSource } : {}),
       };
       const md = formatMarkdown(report);
