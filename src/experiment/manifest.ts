@@ -6,6 +6,10 @@
  * preset, --config and command-line flags were merged). How the work is scheduled (--workers) and where the report
  * compares to (--compare) may change between runs.
  *
+ * One change is a continuation, not a different experiment: more seeds (a larger --seeds or --race-to, everything
+ * else equal). Every finished trial keeps its meaning — search trials and final runs are named by their rate and model
+ * seed, not by the seed count — so the folder is resumed and only the missing final runs are trained.
+ *
  * DIR/.lock holds the pid of the experiment process working in the folder, so two processes never train the same
  * cells at once. A lock left by a killed process (its pid no longer alive) is taken over.
  */
@@ -90,6 +94,32 @@ export function describeDifferences(old: ExperimentSettings, now: ExperimentSett
   return out;
 }
 
+/** A study's settings, with today's plain grid (no study recorded) spelled out. */
+function studyOf(s: ExperimentSettings): StudySettings {
+  return s.study ?? { lrSearch: 'off', seeds: 1 };
+}
+
+/**
+ * "seeds 1 → 5" (or "race to 3 → 5") when `now` is `old` with more final runs per cell and nothing else changed;
+ * null otherwise (fewer seeds, or any other change, is a different experiment).
+ */
+export function moreSeedsOnly(old: ExperimentSettings, now: ExperimentSettings): string | null {
+  const a = studyOf(old);
+  const b = studyOf(now);
+  const { seeds: sa, raceTo: ra, ...restA } = a;
+  const { seeds: sb, raceTo: rb, ...restB } = b;
+  const { study: _a, ...otherA } = old;
+  const { study: _b, ...otherB } = now;
+  if (!same(otherA, otherB) || !same(restA, restB)) return null;
+  const capA = ra ?? sa;
+  const capB = rb ?? sb;
+  if (sb < sa || capB < capA || (sb === sa && capB === capA)) return null;
+  const parts = [];
+  if (sb !== sa) parts.push(`seeds ${sa} → ${sb}`);
+  if (ra !== rb) parts.push(`race to ${ra ?? 'off'} → ${rb ?? 'off'}`);
+  return parts.join(', ');
+}
+
 /** Cells whose results from `old` cannot be reused under `now` (changed, or everything when the data changed). */
 export function staleCells(old: ExperimentSettings, now: ExperimentSettings): string[] {
   // a different search or seed count changes which runs each cell holds: every cell starts over
@@ -115,8 +145,10 @@ export function readManifest(dir: string): Manifest | null {
 }
 
 export interface PrepareResult {
-  /** the folder already held this experiment (same settings): cells resume */
+  /** the folder already held this experiment (same settings, or the same with more seeds): cells resume */
   resumed: boolean;
+  /** set when the folder's experiment was continued with more seeds: "seeds 1 → 5" */
+  moreSeeds?: string;
   /** cells whose old run folders were deleted because --force changed their settings */
   reset: string[];
 }
@@ -143,6 +175,11 @@ export function prepareExperimentDir(
   }
   const diffs = describeDifferences(old.settings, settings);
   if (diffs.length === 0) return { resumed: true, reset: [] };
+  const more = moreSeedsOnly(old.settings, settings);
+  if (more !== null) {
+    writeJsonAtomic(join(dir, MANIFEST_FILE), { ...old, rnnlab: VERSION, updatedAt: now, settings } satisfies Manifest);
+    return { resumed: true, reset: [], moreSeeds: more };
+  }
   if (!force) {
     const shown = diffs.slice(0, 3).join('; ') + (diffs.length > 3 ? `; and ${diffs.length - 3} more` : '');
     throw new UserError(`${dir} holds an experiment with different settings (${shown}); rerun with the same ` +

@@ -95,6 +95,7 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentS
   try {
     const prep = prepareExperimentDir(dir, req.settings, req.force, (cell) => cellFolderPaths(dir, cell));
     if (prep.reset.length > 0) say(`--force: starting over ${prep.reset.join(', ')} (their settings changed)`);
+    if (prep.moreSeeds) say(`continuing ${dir} with more final runs (${prep.moreSeeds}): its search and finished runs are kept`);
 
     // The study is re-planned from the run folders after every round of jobs (search/study.ts), so a resumed
     // experiment re-derives every decision from the trials already finished.

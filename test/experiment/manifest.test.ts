@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
-  describeDifferences, lockExperimentDir, prepareExperimentDir, readManifest, staleCells, type ExperimentSettings,
+  describeDifferences, lockExperimentDir, moreSeedsOnly, prepareExperimentDir, readManifest, staleCells, type ExperimentSettings,
 } from '../../src/experiment/manifest.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { tempDir } from './helpers.ts';
@@ -52,6 +52,29 @@ test('--force resets only the cells whose settings changed; a data change resets
 
   assert.deepEqual(staleCells(settings(), settings({ limit: 10 })).sort(), ['lstm-adam', 'rnn-adam']);
   assert.match(describeDifferences(settings(), settings({ limit: 10 })).join(), /load: .* → /);
+});
+
+test('more seeds (or a higher --race-to) continue the folder, nothing reset; fewer seeds or any other change do not', () => {
+  const withStudy = (seeds: number, raceTo?: number, epochs?: number): ExperimentSettings =>
+    ({ ...settings({ epochs }), study: { lrSearch: 'halving', seeds, ...(raceTo ? { raceTo } : {}), eta: 3, grids: { 'rnn-adam': [1e-3] } } });
+  assert.equal(moreSeedsOnly(withStudy(1), withStudy(5)), 'seeds 1 → 5');
+  assert.equal(moreSeedsOnly(withStudy(2), withStudy(2, 5)), 'race to off → 5');
+  assert.equal(moreSeedsOnly(withStudy(2, 3), withStudy(3, 6)), 'seeds 2 → 3, race to 3 → 6');
+  assert.equal(moreSeedsOnly(settings(), { ...settings(), study: { lrSearch: 'off', seeds: 3 } }), 'seeds 1 → 3', 'a plain grid');
+  assert.equal(moreSeedsOnly(withStudy(5), withStudy(2)), null, 'fewer seeds');
+  assert.equal(moreSeedsOnly(withStudy(2, 5), withStudy(3, 4)), null, 'a lower cap');
+  assert.equal(moreSeedsOnly(withStudy(2), withStudy(2)), null, 'no change');
+  assert.equal(moreSeedsOnly(withStudy(1), withStudy(5, undefined, 3)), null, 'more seeds and another change');
+  assert.equal(moreSeedsOnly(settings(), { ...settings(), study: { lrSearch: 'halving', seeds: 3 } }), null, 'a search added');
+
+  const dir = join(tempDir(), 'exp');
+  const cellDir = (c: string) => join(dir, c);
+  prepareExperimentDir(dir, withStudy(1), false, cellDir);
+  mkdirSync(cellDir('rnn-adam'), { recursive: true });
+  assert.deepEqual(prepareExperimentDir(dir, withStudy(3), false, cellDir), { resumed: true, reset: [], moreSeeds: 'seeds 1 → 3' });
+  assert.ok(existsSync(cellDir('rnn-adam')), 'the finished runs are kept');
+  assert.equal(readManifest(dir)!.settings.study!.seeds, 3);
+  assert.throws(() => prepareExperimentDir(dir, withStudy(2), false, cellDir), /different settings \(study: lr search halving, 3 seed\(s\).* → lr search halving, 2 seed\(s\)/);
 });
 
 test('a folder that is not an experiment is refused', () => {

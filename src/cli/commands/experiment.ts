@@ -69,6 +69,8 @@ Resuming:
   "lrGrid": { "sgd": [0.1, 1], "rnn/sgd": [0.01, 0.1] } replaces the starting grid of an optimizer or a cell.
   --race-to M (racing): once every cell has its N runs, the leader and the cells still tied with it get one more
   seed at a time, until none is tied or each has M runs; seeds go where they decide something.
+  Rerunning a folder with a larger --seeds or --race-to (nothing else changed) keeps its search and finished runs
+  and trains only the missing seeds.
   --lr-search off --seeds 1 is the plain grid above (each optimizer's default rate for every cell), and the default
   with --preset, whose recipe fixes the rates.
 

@@ -49,6 +49,22 @@ test('stopped mid-search and mid-seeds, resumed twice: the same results as an un
   assert.equal(a.ranking!.filter((r) => r.leader).length, 1);
 });
 
+test('a finished 1-seed study rerun with --seeds 2 trains only the second seeds, and ends as a 2-seed run does', { timeout: 120_000 }, async () => {
+  const dir = tempDir();
+  const csv = writeSyntheticCsv(dir, 300);
+  const base = { csv, lrSearch: 'halving' as const, epochs: 2 };
+  const clean = await runTinyStudy({ ...base, seeds: 2, out: join(dir, 'clean') });
+  const out = join(dir, 'grown');
+  const one = await runTinyStudy({ ...base, seeds: 1, out });
+  assert.ok(one.trained.some((t) => t.startsWith('search/')));
+  const two = await runTinyStudy({ ...base, seeds: 2, out });
+  assert.deepEqual(two.trained.sort(), ['rnn-adam-seed43', 'rnn-sgd-seed43'], 'only the new seeds are trained');
+  assert.deepEqual(withoutTimings(parseResults(readJson(join(out, 'results.json')))),
+    withoutTimings(parseResults(readJson(join(dir, 'clean', 'results.json')))));
+  assert.equal(readJson(join(out, 'experiment.json')).settings.study.seeds, 2);
+  assert.equal(clean.interrupted, false);
+});
+
 test('search trials never evaluate the test split; final runs do', { timeout: 60_000 }, async () => {
   const dir = tempDir();
   const csv = writeSyntheticCsv(dir, 200);
