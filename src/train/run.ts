@@ -248,6 +248,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
     }
   }
   if (train.threads !== null) setBlasThreads(train.threads);
+  if (train.dataParallel !== undefined) setBlasThreads(1); // one per thread (parallel/data-parallel.ts); config.json says so
   const mc = modelConfig(train, ds.prepared.vocab.size, numClasses);
   const model = new RnnClassifier(mc, train.seed, { embedStd: train.embedInitStd, forgetBias: train.forgetBias ?? undefined });
   const trainable = trainableParams(model, train);

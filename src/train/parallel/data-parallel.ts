@@ -17,7 +17,6 @@
  * posts the shards, trains its own, then waits on a shared control word for each replica's reply.
  */
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import type { RnnClassifier } from '../../nn/model.ts';
 import { kernelMemory } from '../../nn/kernels.ts';
 import { floatEnvInfo } from '../../nn/fpenv.ts';
@@ -49,7 +48,7 @@ export interface DataParallelOptions {
 
 export class DataParallel {
   private readonly replicas: Replica[] = [];
-  private readonly dLogits: { buf: Float32Array } = { buf: new Float32Array(0) };
+  private dLogits = new Float32Array(0);
 
   /** `parts` shards per batch: this thread and parts − 1 worker threads (started here, ready on return). */
   constructor(private readonly model: RnnClassifier, readonly parts: number, opts: DataParallelOptions = {}) {
@@ -65,15 +64,11 @@ export class DataParallel {
           config: model.config, mainMemory: memory, params, denormals: floatEnvInfo().mode,
           classWeights: opts.classWeights ?? null, control: control.buffer as SharedArrayBuffer, port: channel.port2,
         };
-        const worker = FROM_SOURCES
-          // from the sources (tsx): the worker registers tsx itself (a worker does not inherit the loader)
-          ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); ` +
-            `return import(${JSON.stringify(REPLICA.href)}); })`, { eval: true, workerData: data, transferList: [channel.port2] })
-          : new Worker(fileURLToPath(REPLICA), { workerData: data, transferList: [channel.port2] });
+        const worker = new Worker(bootCode(), { eval: true, workerData: data, transferList: [channel.port2] });
         worker.unref();
         const replica: Replica = { worker, port: channel.port1, control, grads: [] };
         this.replicas.push(replica);
-        const ready = this.await(replica, 0, 'ready');
+        const ready = this.await(replica, k, 'ready');
         const view = ready.memory.buffer;
         replica.grads = ready.grads.map((s) => new Float32Array(view, s.offset, s.length));
       }
@@ -98,8 +93,8 @@ export class DataParallel {
     const own = batchRows(batch, bounds[0]!, bounds[1]!);
     const logits = model.forward(own, true, rng);
     const n = own.size * model.outDim;
-    if (this.dLogits.buf.length < n) this.dLogits.buf = new Float32Array(n);
-    const d = this.dLogits.buf.subarray(0, n);
+    if (this.dLogits.length < n) this.dLogits = new Float32Array(n);
+    const d = this.dLogits.subarray(0, n);
     const r = batchLoss(logits, own.labels, own.size, C, d, classWeights, denominator);
     if (Number.isFinite(r.loss)) model.backward(d);
     let loss = r.loss;
@@ -167,6 +162,20 @@ export class DataParallel {
       Atomics.wait(replica.control, 0, seen, Math.min(left, 1000));
     }
   }
+}
+
+/**
+ * The worker thread's first code: from the sources it registers tsx (a worker does not inherit the loader), then it
+ * imports replica-thread; if that fails (a missing or broken module), the failure is the replica's reply, so the
+ * main thread, waiting synchronously, hears of it at once instead of at its timeout.
+ */
+function bootCode(): string {
+  const tsx = FROM_SOURCES ? `const m = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}); m.register();` : '';
+  return `const { workerData } = require('node:worker_threads');
+(async () => { ${tsx} await import(${JSON.stringify(REPLICA.href)}); })().catch((e) => {
+  workerData.port.postMessage({ type: 'error', name: 'Error', message: 'its thread could not start: ' + (e && e.message || e) });
+  const c = new Int32Array(workerData.control); Atomics.add(c, 0, 1); Atomics.notify(c, 0);
+});`;
 }
 
 /** What each shard divides its summed loss by: the whole batch's size, or (weighted multi-class) its total weight. */
