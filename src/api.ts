@@ -28,7 +28,7 @@ import type { Results } from './report/results.ts';
 import type { ExperimentConfig } from './experiment/overrides.ts';
 import { NOT_PER_CELL, parseList, planGrid } from './experiment/plan.ts';
 import { runExperiment as runGrid, type ExperimentSummary } from './experiment/run.ts';
-import { LR_SEARCH_MODES, MAX_SEEDS, studyFor, type LrSearchMode } from './experiment/search/study.ts';
+import { API_STUDY_NAMES, checkStudyOptions, studyFor, type LrSearchMode } from './experiment/search/study.ts';
 import { ARCHS } from './train/options.ts';
 import { OPTIMIZER_NAMES } from './optim/index.ts';
 import { UserError } from './util/errors.ts';
@@ -228,16 +228,9 @@ export async function runExperiment(options: ExperimentCallOptions): Promise<Exp
   });
   const workers = options.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) throw new UserError(`workers must be a whole number ≥ 1 (got ${workers})`);
-  const lrSearch = options.lrSearch ?? 'off';
-  if (!(LR_SEARCH_MODES as readonly string[]).includes(lrSearch)) {
-    throw new UserError(`lrSearch must be one of ${LR_SEARCH_MODES.join(', ')} (got ${JSON.stringify(lrSearch)})`);
-  }
-  const seeds = options.seeds ?? 1;
-  if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SEEDS) throw new UserError(`seeds must be a whole number from 1 to ${MAX_SEEDS} (got ${seeds})`);
-  const raceTo = options.raceTo;
-  if (raceTo !== undefined && !(Number.isInteger(raceTo) && raceTo > seeds && raceTo <= MAX_SEEDS)) {
-    throw new UserError(`raceTo must be a whole number above seeds (${seeds}) and at most ${MAX_SEEDS} (got ${raceTo})`);
-  }
+  const { lrSearch, seeds, raceTo } = checkStudyOptions(
+    { lrSearch: options.lrSearch ?? 'off', seeds: options.seeds ?? 1, ...(options.raceTo !== undefined ? { raceTo: options.raceTo } : {}) },
+    API_STUDY_NAMES);
   const study = studyFor(cells, lrSearch, seeds, raceTo,
     options.config ? { source: 'the config option', config: options.config } : null);
   if (study) settings.study = study;

@@ -153,6 +153,8 @@ test('runExperiment({ lrSearch, seeds }) runs the fair comparison as the CLI doe
   assert.ok(r.cells[0].lrSearch.some((t: { lr: number }) => t.lr === 0.01), 'the config\'s grid was searched');
   await assert.rejects(runExperiment({ ...base, out: join(root, 'x'), lrSearch: 'grid' as never }), /^UserError: lrSearch must be one of off, halving/);
   await assert.rejects(runExperiment({ ...base, out: join(root, 'x'), seeds: 0 }), /seeds must be a whole number from 1 to 50/);
-  await assert.rejects(runExperiment({ ...base, out: join(root, 'x'), seeds: 2, raceTo: 2 }), /raceTo must be a whole number above seeds/);
+  await assert.rejects(runExperiment({ ...base, out: join(root, 'x'), seeds: 2, raceTo: 2 }), /raceTo 2 must be above seeds 2/);
+  // the CLI's rule, in the library's names (one check for both: experiment/search/study.ts checkStudyOptions)
+  await assert.rejects(runExperiment({ ...base, out: join(root, 'x'), raceTo: 3 }), /^UserError: raceTo needs seeds 2 or more/);
   await assert.rejects(runExperiment({ ...base, out: join(root, 'x'), config: { lrGrid: { adam: [0.01] } } }), /"lrGrid" needs the rate search, which is off \(--lr-search halving/);
 });

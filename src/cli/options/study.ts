@@ -2,7 +2,7 @@
  * `rnnlab experiment`'s fair-comparison flags (--lr-search, --seeds) and the lines it prints about the outcome.
  */
 import { UserError } from '../../util/errors.ts';
-import { LR_SEARCH_MODES, MAX_SEEDS, type LrSearchMode } from '../../experiment/search/study.ts';
+import { CLI_STUDY_NAMES, checkStudyOptions, type LrSearchMode } from '../../experiment/search/study.ts';
 import type { Results } from '../../report/results.ts';
 
 /** `homework`: --preset homework (no search allowed); `recipe`: another preset (the search is off unless asked for). */
@@ -10,26 +10,13 @@ export function parseStudyFlags(raw: Record<string, unknown>, presets: { homewor
   { lrSearch: LrSearchMode; seeds: number; raceTo?: number } {
   // The default is the fair comparison (README "A fair comparison"); a preset's recipe fixes its rates.
   const mode = String(raw.lrSearch ?? (presets.homework || presets.recipe ? 'off' : 'halving')).toLowerCase();
-  if (!(LR_SEARCH_MODES as readonly string[]).includes(mode)) {
-    throw new UserError(`--lr-search must be one of ${LR_SEARCH_MODES.join(', ')} (got ${JSON.stringify(raw.lrSearch)})`);
-  }
-  const seeds = Number(raw.seeds ?? 1);
-  if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SEEDS) {
-    throw new UserError(`--seeds must be a whole number from 1 to ${MAX_SEEDS} (got ${JSON.stringify(raw.seeds)})`);
-  }
-  let raceTo: number | undefined;
-  if (raw.raceTo !== undefined) {
-    raceTo = Number(raw.raceTo);
-    if (!Number.isInteger(raceTo) || raceTo < 2 || raceTo > MAX_SEEDS) {
-      throw new UserError(`--race-to must be a whole number from 2 to ${MAX_SEEDS} (got ${JSON.stringify(raw.raceTo)})`);
-    }
-    if (seeds < 2) throw new UserError('--race-to needs --seeds 2 or more: with one run per cell there is no spread to test');
-    if (raceTo <= seeds) throw new UserError(`--race-to ${raceTo} must be above --seeds ${seeds}`);
-  }
-  if (presets.homework && mode !== 'off') {
+  const study = checkStudyOptions({
+    lrSearch: mode, seeds: Number(raw.seeds ?? 1), ...(raw.raceTo !== undefined ? { raceTo: Number(raw.raceTo) } : {}),
+  }, CLI_STUDY_NAMES, { seeds: raw.seeds, raceTo: raw.raceTo });
+  if (presets.homework && study.lrSearch !== 'off') {
     throw new UserError('--preset homework replays the homework\'s own learning rates; drop --lr-search');
   }
-  return { lrSearch: mode as LrSearchMode, seeds, ...(raceTo !== undefined ? { raceTo } : {}) };
+  return study;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;

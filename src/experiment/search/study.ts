@@ -46,6 +46,34 @@ export interface StudySettings {
 export const DEFAULT_ETA = 3;
 export const DEFAULT_MAX_EXTEND = 2;
 
+/** How a caller names the study options in its messages: the CLI's flags or the library's keys. */
+export interface StudyOptionNames { lrSearch: string; seeds: string; raceTo: string }
+export const CLI_STUDY_NAMES: StudyOptionNames = { lrSearch: '--lr-search', seeds: '--seeds', raceTo: '--race-to' };
+export const API_STUDY_NAMES: StudyOptionNames = { lrSearch: 'lrSearch', seeds: 'seeds', raceTo: 'raceTo' };
+
+/**
+ * The one check of --lr-search / --seeds / --race-to, for the CLI and the library alike (numbers already parsed;
+ * NaN for text that is not one). One-line UserErrors in the caller's names.
+ */
+export function checkStudyOptions(o: { lrSearch: string; seeds: number; raceTo?: number }, names: StudyOptionNames, raw: { seeds?: unknown; raceTo?: unknown } = o):
+  { lrSearch: LrSearchMode; seeds: number; raceTo?: number } {
+  if (!(LR_SEARCH_MODES as readonly string[]).includes(o.lrSearch)) {
+    throw new UserError(`${names.lrSearch} must be one of ${LR_SEARCH_MODES.join(', ')} (got ${JSON.stringify(o.lrSearch)})`);
+  }
+  const { seeds, raceTo } = o;
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SEEDS) {
+    throw new UserError(`${names.seeds} must be a whole number from 1 to ${MAX_SEEDS} (got ${JSON.stringify(raw.seeds)})`);
+  }
+  if (raceTo !== undefined) {
+    if (!Number.isInteger(raceTo) || raceTo < 2 || raceTo > MAX_SEEDS) {
+      throw new UserError(`${names.raceTo} must be a whole number from 2 to ${MAX_SEEDS} (got ${JSON.stringify(raw.raceTo)})`);
+    }
+    if (seeds < 2) throw new UserError(`${names.raceTo} needs ${names.seeds} 2 or more: with one run per cell there is no spread to test`);
+    if (raceTo <= seeds) throw new UserError(`${names.raceTo} ${raceTo} must be above ${names.seeds} ${seeds}`);
+  }
+  return { lrSearch: o.lrSearch as LrSearchMode, seeds, ...(raceTo !== undefined ? { raceTo } : {}) };
+}
+
 /** The study settings for these cells; `grids` overrides a cell's starting grid (e.g. from --config). */
 export function studySettings(cells: PlannedCell[], lrSearch: LrSearchMode, seeds: number,
   grids: Record<string, number[]> = {}, raceTo?: number): StudySettings {
