@@ -101,7 +101,7 @@ export function parseTrainCli(raw: Record<string, unknown>): { train: TrainOptio
 
 /**
  * A recorded run's settings as option values (the keys of cmd.opts()), for `train --resume`: every option not
- * given on the command line is taken from here, so a run resumes with only --out and --resume. Leaves out --threads
+ * given on the command line is taken from here, so a run resumes with only --out and --resume. Leaves out --threads and --data-parallel
  * (this machine's business) and --epochs' absence is filled with the recorded count (give --epochs to extend).
  */
 export function recordedOptions(config: RunConfig): Record<string, unknown> {
