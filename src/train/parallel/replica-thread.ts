@@ -59,7 +59,7 @@ try {
   const embIndex = model.params.findIndex((p) => p.name === 'embedding.weight');
   const E = data.config.embed;
   const seen = new Uint8Array(data.config.vocabSize);
-  const dLogits = { buf: new Float32Array(0) };
+  let dLogits = new Float32Array(0);
 
   /** The main thread's parameters as they are now: dense ones whole, embedding rows only where `batch` reads. */
   const syncParams = (batch: Batch): void => {
@@ -91,8 +91,8 @@ try {
       model.zeroGrad();
       const logits = model.forward(batch, true, new Rng(req.seed));
       const n = batch.size * model.outDim;
-      if (dLogits.buf.length < n) dLogits.buf = new Float32Array(n);
-      const d = dLogits.buf.subarray(0, n);
+      if (dLogits.length < n) dLogits = new Float32Array(n);
+      const d = dLogits.subarray(0, n);
       const r = batchLoss(logits, batch.labels, batch.size, data.config.numClasses, d, data.classWeights, req.denominator);
       if (Number.isFinite(r.loss)) model.backward(d);
       reply({ type: 'step', loss: r.loss, correct: r.correct, embRows: model.params[embIndex]!.gradRows!.slice() });
