@@ -142,7 +142,6 @@ export function release(view: Float32Array | Int32Array): void {
   if (free[i]!.start + free[i]!.size === top) { top = free[i]!.start; free.splice(i, 1); }
 }
 
-/** Bytes currently allocated (for tests and memory reports). */
 /**
  * The kernels' memory itself, for a data-parallel replica on a worker thread (src/train/parallel/): the memory is
  * shared, so the replica reads this thread's parameters and this thread reads its gradients with no copy.
@@ -151,6 +150,7 @@ export function kernelMemory(): WebAssembly.Memory {
   return memory;
 }
 
+/** Bytes currently allocated (for tests and memory reports). */
 export function kernelMemoryInUse(): number {
   let s = 0;
   for (const v of live.values()) s += v;

@@ -28,6 +28,18 @@ export interface LossResult {
   correct: number;
 }
 
+/**
+ * What the batch mean divides by: the batch size, or for weighted multi-class the batch's total weight
+ * (CrossEntropyLoss(weight=w) is a weighted mean). A data-parallel shard passes its whole batch's as `denominator`.
+ */
+export function lossDenominator(labels: Int32Array, size: number, numClasses: number,
+  classWeights?: readonly number[] | null): number {
+  if (!classWeights || numClasses === 2) return size;
+  let wSum = 0;
+  for (let b = 0; b < size; b++) wSum += classWeights[checkLabel(labels[b]!, b, numClasses)]!;
+  return wSum;
+}
+
 export function classificationLoss(
   logits: Float32Array, labels: Int32Array, size: number, numClasses: number, dLogits?: Float32Array,
   classWeights?: readonly number[] | null, denominator?: number,
@@ -43,7 +55,7 @@ export function classificationLoss(
   let total = 0;
   let correct = 0;
   if (denominator !== undefined && !(denominator > 0)) throw new Error(`classificationLoss: denominator ${denominator} must be positive`);
-  let inv = 1 / (denominator ?? size);
+  const inv = 1 / (denominator ?? lossDenominator(labels, size, numClasses, w));
   if (numClasses === 2) {
     for (let b = 0; b < size; b++) {
       const y = checkLabel(labels[b]!, b, numClasses);
@@ -55,12 +67,6 @@ export function classificationLoss(
     }
   } else {
     const C = numClasses;
-    if (w) { // CrossEntropyLoss(weight=w) is a weighted mean: divide by the batch's total weight
-      let wSum = 0;
-      for (let b = 0; b < size; b++) wSum += w[checkLabel(labels[b]!, b, C)]!;
-      inv = 1 / wSum;
-    }
-    if (denominator !== undefined) inv = 1 / denominator;
     for (let b = 0; b < size; b++) {
       const y = checkLabel(labels[b]!, b, C);
       const wy = weightOf(y);

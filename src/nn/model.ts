@@ -467,6 +467,12 @@ export class RnnClassifier {
     // The rows that now hold a gradient (with those of earlier backward calls since zeroGrad), in ascending order.
     const mark = this.rowMark, ids = this.ids;
     for (let n = 0; n < N; n++) mark[ids[n]!] = 1;
+    this.listGradRows();
+  }
+
+  /** embedding.gradRows = the marked rows, ascending (after backward or addGradients marked theirs). */
+  private listGradRows(): void {
+    const mark = this.rowMark;
     let count = 0;
     for (let r = 0; r < mark.length; r++) if (mark[r]) this.rowList[count++] = r;
     this.embedding.gradRows = this.rowList.subarray(0, count);
@@ -498,9 +504,7 @@ export class RnnClassifier {
       for (let j = o; j < o + E; j++) dst[j]! += g[j]!;
       mark[r] = 1;
     }
-    let count = 0;
-    for (let r = 0; r < mark.length; r++) if (mark[r]) this.rowList[count++] = r;
-    emb.gradRows = this.rowList.subarray(0, count);
+    this.listGradRows();
   }
 
   private add(p: Param): Param {

@@ -63,10 +63,15 @@ export interface DataSpec {
   prepare: Omit<PrepareOptions, 'onProgress'>;
 }
 
-export function resolveTrain(o: TrainOptions): ResolvedTrain {
-  if (o.threads !== undefined && o.dataParallel !== undefined && o.dataParallel > 1) {
-    throw new UserError(`--threads ${o.threads} and --data-parallel ${o.dataParallel}: give one (--data-parallel N runs N threads of one BLAS thread each)`);
+/** --threads and --data-parallel N > 1 both set the BLAS threads: one of them (train and bench alike). */
+export function checkThreadsOrDataParallel(threads: number | undefined, dataParallel: number | undefined): void {
+  if (threads !== undefined && dataParallel !== undefined && dataParallel > 1) {
+    throw new UserError(`--threads ${threads} and --data-parallel ${dataParallel}: give one (--data-parallel N runs N threads of one BLAS thread each)`);
   }
+}
+
+export function resolveTrain(o: TrainOptions): ResolvedTrain {
+  checkThreadsOrDataParallel(o.threads, o.dataParallel);
   const optimizerOptions = validateOptions(o.optimizer, {
     lr: o.lr ?? OPTIMIZER_DEFAULTS[o.optimizer].lr, momentum: o.momentum, weightDecay: o.weightDecay,
   });

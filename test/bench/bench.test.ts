@@ -53,6 +53,21 @@ test('rnnlab bench rejects a bad --arch with a one-line error', () => {
   assert.match(r.stderr, /^rnnlab: unknown --arch 'transformer'/);
 });
 
+test('rnnlab bench --data-parallel 2 splits each step (recorded); with --threads, or below 1, it is a one-line error', () => {
+  const r = cli(['bench', '--json', '--arch', 'gru', '--batch-size', '4', '--max-len', '5', '--embed', '8',
+    '--hidden', '6', '--steps', '2', '--warmup', '1', '--data-parallel', '2']);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout.trim()) as BenchResult;
+  assert.equal(j.dataParallel, 2);
+  assert.ok(Number.isFinite(j.lastLoss) && j.msPerStep > 0);
+  const both = cli(['bench', '--threads', '2', '--data-parallel', '2']);
+  assert.equal(both.status, 2);
+  assert.match(both.stderr, /^rnnlab: --threads 2 and --data-parallel 2: give one .*\n$/);
+  const zero = cli(['bench', '--data-parallel', '0']);
+  assert.equal(zero.status, 2);
+  assert.match(zero.stderr, /^rnnlab: --data-parallel must be an integer ≥ 1, got '0'\n$/);
+});
+
 test('rnnlab info --json reports the BLAS backend, threads and a positive GFLOP/s', () => {
   for (const env of [{}, { RNNLAB_BLAS: 'typescript' }]) {
     const r = cli(['info', '--json', '--size', '64', '--reps', '2'], env);

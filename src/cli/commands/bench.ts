@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemInfo, blasLine } from '../../bench/system.ts';
 import { setBlasThreads } from '../../nn/blas.ts';
+import { checkThreadsOrDataParallel } from '../../train/config.ts';
 import type { Arch } from '../../nn/model.ts';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../optim/index.ts';
 
@@ -98,7 +99,7 @@ Examples:
         profile: o.profile === true,
         ...(o.lengthsFile ? { lengths: readPackedLengths(o.lengthsFile).batches } : {}),
       };
-      if (cfg.threads !== undefined && cfg.dataParallel > 1) throw new UserError('--threads and --data-parallel: give one (--data-parallel N runs N threads of one BLAS thread each)');
+      checkThreadsOrDataParallel(cfg.threads, cfg.dataParallel);
       if (cfg.threads !== undefined) setBlasThreads(cfg.threads);
       if (!o.json) {
         process.stderr.write(`bench ${cfg.arch} + ${cfg.optimizer} B${cfg.batchSize} T${cfg.maxLen} E${cfg.embed} H${cfg.hidden} ` +

@@ -22,6 +22,7 @@ import { kernelMemory } from '../../nn/kernels.ts';
 import { floatEnvInfo } from '../../nn/fpenv.ts';
 import { setBlasThreads } from '../../nn/blas.ts';
 import type { Batch } from '../../data/types.ts';
+import { lossDenominator } from '../../nn/loss.ts';
 import type { Rng } from '../../util/rng.ts';
 import { UserError } from '../../util/errors.ts';
 import { batchLoss, type BatchLoss } from '../evaluate.ts';
@@ -86,7 +87,7 @@ export class DataParallel {
     const { model } = this;
     const C = model.config.numClasses;
     const bounds = shardBounds(batch.lengths, batch.size, this.parts);
-    const denominator = lossDenominator(batch, C, classWeights);
+    const denominator = lossDenominator(batch.labels, batch.size, C, classWeights);
     model.zeroGrad();
     const seeds = this.replicas.map(() => rng.nextU32());
     const posted = this.post(batch, bounds, (k, shard) => ({ type: 'step', batch: shard, denominator, seed: seeds[k - 1]! }));
@@ -176,12 +177,4 @@ function bootCode(): string {
   workerData.port.postMessage({ type: 'error', name: 'Error', message: 'its thread could not start: ' + (e && e.message || e) });
   const c = new Int32Array(workerData.control); Atomics.add(c, 0, 1); Atomics.notify(c, 0);
 });`;
-}
-
-/** What each shard divides its summed loss by: the whole batch's size, or (weighted multi-class) its total weight. */
-export function lossDenominator(batch: Batch, numClasses: number, classWeights?: number[] | null): number {
-  if (!classWeights || numClasses === 2) return batch.size;
-  let w = 0;
-  for (let b = 0; b < batch.size; b++) w += classWeights[batch.labels[b]!] ?? 1;
-  return w;
 }
