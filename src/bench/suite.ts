@@ -132,20 +132,21 @@ function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<u
   });
 }
 
-function shapeArgs(w: Workload, arch: Arch, steps: number, warmup: number, threads: number, lengthsFile?: string): string[] {
+/** The workload's shape and step counts, as flags both benches take (the thread flags are each side's own). */
+function shapeArgs(w: Workload, arch: Arch, steps: number, warmup: number, lengthsFile?: string): string[] {
   return [
     '--arch', arch, '--batch-size', String(w.batchSize), '--max-len', String(w.maxLen), '--embed', String(w.embed),
     '--hidden', String(w.hidden), '--layers', String(w.layers), '--steps', String(steps), '--warmup', String(warmup),
-    '--threads', String(threads), ...(lengthsFile ? ['--lengths-file', lengthsFile] : []),
+    ...(lengthsFile ? ['--lengths-file', lengthsFile] : []),
   ];
 }
 
 export async function runRnnlab(
   w: Workload, arch: Arch, steps: number, warmup: number, threads: number, lengthsFile?: string, dataParallel = 1,
 ): Promise<BenchResult> {
-  const args = shapeArgs(w, arch, steps, warmup, threads, lengthsFile);
   // --data-parallel N replaces the BLAS threads: N threads of one BLAS thread each
-  if (dataParallel > 1) args.splice(args.indexOf('--threads'), 2, '--data-parallel', String(dataParallel));
+  const parallel = dataParallel > 1 ? ['--data-parallel', String(dataParallel)] : ['--threads', String(threads)];
+  const args = [...shapeArgs(w, arch, steps, warmup, lengthsFile), ...parallel];
   return (await runJson(process.execPath, [BIN, 'bench', '--json', ...args], process.env)) as BenchResult;
 }
 
@@ -163,7 +164,7 @@ export async function runTorch(
   const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads), OMP_WAIT_POLICY: 'passive' };
   if (opts.openblasThreads === undefined) delete env.OPENBLAS_NUM_THREADS;
   else env.OPENBLAS_NUM_THREADS = String(opts.openblasThreads);
-  const args = [...shapeArgs(w, arch, steps, warmup, threads, opts.lengthsFile), '--flush-denormal', opts.flush ? 'on' : 'off'];
+  const args = [...shapeArgs(w, arch, steps, warmup, opts.lengthsFile), '--threads', String(threads), '--flush-denormal', opts.flush ? 'on' : 'off'];
   return (await runJson(python, [TORCH_SCRIPT, ...args], env)) as TorchResult;
 }
 
