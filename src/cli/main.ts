@@ -58,7 +58,19 @@ export async function buildProgram(argv: string[]): Promise<Command> {
 /** Commander "errors" that are not errors: help or the version was asked for (and printed). */
 const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
 
+/**
+ * A reader that closes the pipe early (`rnnlab train --help | head`) makes the next write to stdout fail with EPIPE,
+ * which Node raises as an unhandled 'error' event with a stack trace. A Unix tool stops quietly there instead.
+ */
+function quietOnClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedStdout();
   try {
     const program = await buildProgram(argv); // loading a command can already fail on bad environment variables
     await program.parseAsync(argv);

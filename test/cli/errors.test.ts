@@ -4,7 +4,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { oneLineError, REPO, rnnlabAsync, type CliResult } from './helpers.ts';
@@ -54,4 +54,17 @@ test('train --out /proc/nope ends at once (it used to spin at 100 % CPU in mkdir
   const res: CliResult = { code: r.status, stdout: r.stdout, stderr: r.stderr };
   assert.notEqual(r.signal, 'SIGTERM', 'killed by the timeout: it spun');
   oneLineError(res, /--out \/proc\/rnnlab-nope\/run is on proc/);
+});
+
+test('a reader that closes stdout early (rnnlab train --help | head) gets a quiet stop, not a stack trace', async () => {
+  const r = await new Promise<CliResult>((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/rnnlab.js', 'train', '--help'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // closed before rnnlab writes a byte: its first write meets EPIPE
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: '', stderr }));
+  });
+  assert.equal(r.stderr, '');
+  assert.equal(r.code, 0);
 });
