@@ -212,6 +212,9 @@ export async function runExperiment(options: ExperimentCallOptions): Promise<Exp
   if (typeof options?.out !== 'string' || options.out.trim() === '') throw new UserError('runExperiment: give `out`, the experiment folder');
   const archs = parseList((options.archs ?? ARCHS).join(','), ARCHS, 'archs');
   const optimizers = parseList((options.optimizers ?? ['sgd', 'nag', 'adadelta', 'adam']).join(','), OPTIMIZER_NAMES, 'optimizers');
+  if (options.dataParallel !== undefined) {
+    throw new UserError('runExperiment: dataParallel is for train(); an experiment uses the cores with `workers` (cells side by side)');
+  }
   const base = parseTrainOptions(withEmbeddingDim(pickTrain(options)));
   const data = dataSpec(options, base.seed);
   if (!(data.load.valSplit! > 0) && data.load.val === undefined) {
@@ -222,7 +225,7 @@ export async function runExperiment(options: ExperimentCallOptions): Promise<Exp
     if (!NOT_PER_CELL.has(key)) cliTrain[key] = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
   }
   const { cells, settings } = planGrid({
-    archs, optimizers, cliTrain, seed: base.seed, threads: base.threads, preset: null,
+    archs, optimizers, cliTrain, seed: base.seed, threads: base.threads, recompute: base.recompute, preset: null,
     config: options.config ? { source: 'the config option', config: options.config } : null,
     data: data as unknown as Record<string, unknown>,
   });

@@ -46,6 +46,8 @@ export interface BenchConfig extends WorkloadShape {
    * `forward` phase then holds zeroGrad, forward, loss and backward of all shards, and the gradient sum
    */
   dataParallel?: number;
+  /** RnnClassifier.setRecompute: keep only the layers' outputs, recompute the rest in backward */
+  recompute?: boolean;
   seed?: number;
   /** the optimizer whose update ends each step, with its default settings (default adam) */
   optimizer?: OptimizerName;
@@ -83,6 +85,8 @@ export interface BenchResult extends WorkloadShape {
   threads: number;
   /** shards per step (1: the batch on one thread) */
   dataParallel: number;
+  /** the layers' activations recomputed in backward (--recompute) */
+  recompute: boolean;
   /** median milliseconds per training step */
   msPerStep: number;
   msPerStepMin: number;
@@ -147,6 +151,7 @@ export function runBench(cfg: BenchConfig, onStep?: (done: number, total: number
     bidirectional: false, dropout: 0, numClasses: 2, pooling: 'last',
   };
   const model = new RnnClassifier(config, seed);
+  if (cfg.recompute) model.setRecompute(true); // before DataParallel: its replicas copy it
   const optimizer = cfg.optimizer ?? 'adam';
   const opt = createOptimizer(optimizer, model.params);
   const rng = new Rng(seed + 1);
@@ -231,6 +236,7 @@ export function runBench(cfg: BenchConfig, onStep?: (done: number, total: number
     arch: cfg.arch, optimizer, batchSize: cfg.batchSize, maxLen: cfg.maxLen, embed: cfg.embed, hidden: cfg.hidden,
     layers: cfg.layers, vocab: BENCH_VOCAB, steps: cfg.steps, warmup: cfg.warmup, threads: blas.threads,
     dataParallel: dp ? cfg.dataParallel! : 1,
+    recompute: cfg.recompute === true,
     msPerStep,
     msPerStepMin: Math.min(...times),
     msPerStepMean: times.reduce((s, x) => s + x, 0) / times.length,

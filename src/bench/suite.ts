@@ -88,6 +88,8 @@ export interface SuiteReport {
   threads: number;
   /** rnnlab's steps split over this many threads of one BLAS thread each (absent: 1, `threads` BLAS threads) */
   dataParallel?: number;
+  /** rnnlab ran with --recompute (absent: off) */
+  recompute?: true;
   /** where R1's lengths came from (an IMDB archive, or synthetic) */
   packedSource?: string;
   rows: SuiteRow[];
@@ -141,12 +143,19 @@ function shapeArgs(w: Workload, arch: Arch, steps: number, warmup: number, lengt
   ];
 }
 
+/** How rnnlab's side runs beyond the BLAS threads: `rnnlab bench --data-parallel N`, `--recompute`. */
+export interface RnnlabEngine {
+  dataParallel?: number;
+  recompute?: boolean;
+}
+
 export async function runRnnlab(
-  w: Workload, arch: Arch, steps: number, warmup: number, threads: number, lengthsFile?: string, dataParallel = 1,
+  w: Workload, arch: Arch, steps: number, warmup: number, threads: number, lengthsFile?: string, engine: RnnlabEngine = {},
 ): Promise<BenchResult> {
+  const dataParallel = engine.dataParallel ?? 1;
   // --data-parallel N replaces the BLAS threads: N threads of one BLAS thread each
   const parallel = dataParallel > 1 ? ['--data-parallel', String(dataParallel)] : ['--threads', String(threads)];
-  const args = [...shapeArgs(w, arch, steps, warmup, lengthsFile), ...parallel];
+  const args = [...shapeArgs(w, arch, steps, warmup, lengthsFile), ...parallel, ...(engine.recompute ? ['--recompute'] : [])];
   return (await runJson(process.execPath, [BIN, 'bench', '--json', ...args], process.env)) as BenchResult;
 }
 
@@ -220,6 +229,7 @@ export function formatMarkdown(r: SuiteReport): string {
     `- CPU: ${r.system.cpuModel}, ${r.system.cores} cores; Node ${r.system.node}`,
     `- rnnlab: BLAS ${blasLine(r.system.blas)}; suite threads: ${r.threads}` +
       ((r.dataParallel ?? 1) > 1 ? `; rnnlab's steps split over ${r.dataParallel} threads of one BLAS thread each (--data-parallel)` : '') +
+      (r.recompute ? "; rnnlab's layer activations recomputed in backward (--recompute)" : '') +
       (r.system.denormals ? `; ${r.system.denormals}` : ''),
     `- PyTorch: ${r.torchVersion ? `${r.torchVersion} (fused nn.LSTM/GRU/RNN, packed sequences for R1), ` +
       `torch.set_num_threads(${r.threads}), OMP_NUM_THREADS=${r.threads}, OMP_WAIT_POLICY=passive, ` +

@@ -22,9 +22,10 @@ import { configLayers, parseGroup, type ExperimentConfig, type Layer, type Optio
 
 /**
  * Training options that cannot differ between cells: the grid itself (arch, optimizer), the seed (it also draws the
- * data splits, which every cell must share) and BLAS threads (the experiment divides them between workers).
+ * data splits, which every cell must share), BLAS threads (the experiment divides them between workers), data
+ * parallelism (not offered: the cores go to --workers) and --recompute (a memory setting of the machine, for all cells).
  */
-export const NOT_PER_CELL = new Set(['arch', 'optimizer', 'seed', 'threads', 'dataParallel']);
+export const NOT_PER_CELL = new Set(['arch', 'optimizer', 'seed', 'threads', 'dataParallel', 'recompute']);
 
 /** Optimizer hyperparameters among the training options, and the key each has in OPTIMIZER_DEFAULTS. */
 const OPTIMIZER_KEYS = new Set(['momentum', 'weightDecay']);
@@ -66,6 +67,8 @@ export interface PlanInput {
   /** the shared seed (train --seed: also the data split seed) and threads, raw */
   seed: unknown;
   threads?: unknown;
+  /** --recompute for every cell (RnnClassifier.setRecompute), raw */
+  recompute?: unknown;
   preset: { name: string; config: ExperimentConfig } | null;
   config: { source: string; config: ExperimentConfig } | null;
   /** the data options, already parsed (the same for every cell) */
@@ -117,7 +120,7 @@ export function planGrid(input: PlanInput): { cells: PlannedCell[]; settings: Ex
       }
       let train: TrainOptions;
       try {
-        train = parseTrainOptions({ ...merged, arch, optimizer, seed: input.seed, threads: input.threads });
+        train = parseTrainOptions({ ...merged, arch, optimizer, seed: input.seed, threads: input.threads, recompute: input.recompute });
         const resolved = resolveTrain(train);
         train = { ...train, lr: resolved.optimizerOptions.lr };
       } catch (e) {
@@ -139,8 +142,8 @@ export function planGrid(input: PlanInput): { cells: PlannedCell[]; settings: Ex
   return { cells, settings };
 }
 
-/** BLAS threads change speed, not results: left out of the settings that must match on resume. */
+/** BLAS threads and --recompute change speed and memory, not results: left out of the settings that must match on resume. */
 function withoutThreads(t: TrainOptions): Record<string, unknown> {
-  const { threads: _t, ...rest } = t;
+  const { threads: _t, recompute: _r, ...rest } = t;
   return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
 }

@@ -13,6 +13,7 @@
  *
  * All work buffers are allocated for the largest (batch size × padded length) seen and reused; forward() saves
  * what backward() needs in them, so backward() must follow its forward() (once) before the next forward().
+ * With setRecompute(true) it saves only each layer's output, and backward() runs each layer's forward again.
  */
 import { UserError } from '../util/errors.ts';
 import { Rng } from '../util/rng.ts';
@@ -185,6 +186,8 @@ export class RnnClassifier {
   private lastDropout = false;
   private lastEmbedDropout = false;
   private pendingBackward = false;
+  /** setRecompute: one set of DirBuffers per direction, shared by every layer; backward() refills it per layer. */
+  private recompute = false;
 
   /**
    * `init` (see ModelInit) left empty gives PyTorch's initialisation; `rnnlab train` passes its own measured defaults
@@ -431,6 +434,33 @@ export class RnnClassifier {
     return this.inf;
   }
 
+  /**
+   * Activation recomputation, per layer (what torch.utils.checkpoint does around each layer). Off (the default),
+   * training keeps every layer's gate activations, previous states and (LSTM, GRU) cell or W_hn·h values for
+   * backward: (G + 2)·H floats per packed row, direction and layer, on top of the layer's output. On, the layers
+   * share one such set per direction, and backward() runs layer k's forward again just before its backward (the
+   * same input, weights and BLAS calls, so the same bits). Stored activations drop to the layers' outputs, H floats
+   * per row, direction and layer (the 25-layer W2 LSTM: from 56 to 8 + one layer's 48 floats per token), for one
+   * more forward of every layer but the last. The gradients are bit-identical either way. Set it before the first
+   * forward, and before a DataParallel is built on this model (its replicas copy the setting).
+   */
+  setRecompute(on: boolean): void {
+    if (on === this.recompute) return;
+    this.recompute = on;
+    this.capRows = 0; // the buffers are laid out anew by the next forward()
+    this.pendingBackward = false;
+  }
+
+  /** Whether setRecompute(true) is in force. */
+  get recomputing(): boolean {
+    return this.recompute;
+  }
+
+  /** Bytes of kernel memory this model's work buffers hold now (training and forward-only), parameters excluded. */
+  workBytes(): number {
+    return this.work.reduce((sum, b) => sum + b.byteLength, 0);
+  }
+
   /** Accumulates d(loss)/d(params) into param.grad, given d(loss)/d(logits) of the last forward(). */
   backward(dLogits: Float32Array): void {
     if (!this.pendingBackward || !this.lay) throw new Error('RnnClassifier.backward() needs a forward() first (once per forward)');
@@ -455,7 +485,11 @@ export class RnnClassifier {
     const cell = CELLS[arch];
     for (let k = L - 1; k >= 0; k--) {
       const dx = k > 0 ? dNext : this.dEmb;
-      for (let d = 0; d < this.dirs; d++) cell.backward(this.calls[k]![d]!, dCurRows[d]!, dx, d === 0 ? 0 : 1);
+      for (let d = 0; d < this.dirs; d++) {
+        // Recomputing: the shared buffers hold the last layer's forward (or another layer's backward), not layer k's.
+        if (this.recompute && k < L - 1) cell.forward(this.calls[k]![d]!);
+        cell.backward(this.calls[k]![d]!, dCurRows[d]!, dx, d === 0 ? 0 : 1);
+      }
       if (k > 0) {
         if (this.lastDropout) dropoutBackward(dNext, dNext, this.masks[k - 1]!, N * D);
         [dCur, dNext] = [dNext, dCur];
@@ -552,6 +586,12 @@ export class RnnClassifier {
     this.masks = [];
     this.dirBufs = [];
     const G = GATES[arch];
+    const newDirBuffers = (): DirBuffers => {
+      const db = new DirBuffers(G, H, rows, this.capB, arch);
+      this.work.push(...db.buffers());
+      return db;
+    };
+    const shared = this.recompute ? Array.from({ length: this.dirs }, newDirBuffers) : null;
     for (let k = 0; k < this.layers.length; k++) {
       const out = this.allocWork(rows * D);
       this.outs.push(out);
@@ -559,9 +599,7 @@ export class RnnClassifier {
       const bufs: DirBuffers[] = [];
       for (let d = 0; d < this.dirs; d++) {
         rs.push(new Rows(out.subarray(d * H), D));
-        const db = new DirBuffers(G, H, rows, this.capB, arch);
-        this.work.push(...db.buffers());
-        bufs.push(db);
+        bufs.push(shared ? shared[d]! : newDirBuffers());
       }
       this.outRows.push(rs);
       this.dirBufs.push(bufs);

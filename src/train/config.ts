@@ -50,6 +50,8 @@ export interface ResolvedTrain {
   threads: number | null;
   /** --data-parallel N > 1: shards per batch, one thread each (absent: 1). Like threads, not part of the run's identity. */
   dataParallel?: number;
+  /** --recompute: layers' activations recomputed in backward (present only when on). Speed and memory, not results: not part of the identity. */
+  recompute?: true;
   /** Training-loss class weights: 'balanced' from the training split's counts (the numbers: RunConfig.classWeights). */
   classWeights: 'none' | 'balanced';
   /** Pretrained word vectors the embedding starts from (a path), or null. */
@@ -95,6 +97,7 @@ export function resolveTrain(o: TrainOptions): ResolvedTrain {
     clip: o.clip > 0 ? o.clip : null, ...(o.ema !== undefined ? { ema: o.ema } : {}), schedule: { kind: o.schedule, options }, patience: o.patience ?? null,
     select: o.select ?? DEFAULT_SELECT, seed: o.seed,
     threads: o.threads ?? null, ...(o.dataParallel !== undefined && o.dataParallel > 1 ? { dataParallel: o.dataParallel } : {}),
+    ...(o.recompute ? { recompute: true as const } : {}),
     classWeights: o.classWeights ?? 'none', embeddings: o.embeddings ?? null,
     freezeEmbeddings: o.freezeEmbeddings ?? false,
   };
@@ -146,8 +149,8 @@ export interface RunConfig {
  * What decides a run's numbers (the model follows from train + data), as a plain object to compare. The default
  * --select is left out, so a run recorded before --select existed has the identity it has today.
  */
-export function runIdentity(train: ResolvedTrain, data: DataSpec): { train: Omit<ResolvedTrain, 'epochs' | 'threads' | 'dataParallel'>; data: DataSpec } {
-  const { epochs: _e, threads: _t, dataParallel: _p, ...rest } = train;
+export function runIdentity(train: ResolvedTrain, data: DataSpec): { train: Omit<ResolvedTrain, 'epochs' | 'threads' | 'dataParallel' | 'recompute'>; data: DataSpec } {
+  const { epochs: _e, threads: _t, dataParallel: _p, recompute: _r, ...rest } = train;
   // Options added after runs were recorded count only when set, so older run folders keep their identity.
   const optional = rest as Partial<ResolvedTrain>;
   if (optional.classWeights === 'none') delete optional.classWeights;

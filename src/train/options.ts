@@ -76,7 +76,7 @@ export const TRAIN_FLAGS: Record<string, string> = {
   arch: '--arch', optimizer: '--optimizer', lr: '--lr', momentum: '--momentum', weightDecay: '--weight-decay',
   epochs: '--epochs', batchSize: '--batch-size', embed: '--embed', embedInitStd: '--embed-init-std', forgetBias: '--forget-bias', hidden: '--hidden', layers: '--layers',
   bidirectional: '--bidirectional', dropout: '--dropout', embedDropout: '--embed-dropout', wordDropout: '--word-dropout', pooling: '--pooling', clip: '--clip', schedule: '--schedule',
-  ema: '--ema', stepSize: '--step-size', gamma: '--gamma', patience: '--patience', select: '--select', seed: '--seed', threads: '--threads', dataParallel: '--data-parallel',
+  ema: '--ema', stepSize: '--step-size', gamma: '--gamma', patience: '--patience', select: '--select', seed: '--seed', threads: '--threads', dataParallel: '--data-parallel', recompute: '--recompute',
   classWeights: '--class-weights', embeddings: '--embeddings', freezeEmbeddings: '--freeze-embeddings',
 };
 
@@ -155,6 +155,11 @@ export const trainOptionsSchema = z.object({
    * (src/train/parallel/); absent = 1, the batch on one thread with `threads` BLAS threads.
    */
   dataParallel: int('--data-parallel', 1).optional(),
+  /**
+   * Recompute each layer's activations in backward instead of keeping them (RnnClassifier.setRecompute): less memory
+   * for stacked layers, more time, the same bits. Like threads, not part of a run's identity.
+   */
+  recompute: flag.optional(),
   // The three below have no zod default, so settings recorded before they existed (experiment.json) compare equal.
   /** Weights of the training loss per class: absent / 'none', or 'balanced' from the training split's counts (nn/loss.ts). */
   classWeights: oneOf('--class-weights', CLASS_WEIGHTS).optional(),

@@ -251,6 +251,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
   if (train.dataParallel !== undefined) setBlasThreads(1); // one per thread (parallel/data-parallel.ts); config.json says so
   const mc = modelConfig(train, ds.prepared.vocab.size, numClasses);
   const model = new RnnClassifier(mc, train.seed, { embedStd: train.embedInitStd, forgetBias: train.forgetBias ?? undefined });
+  if (train.recompute) model.setRecompute(true); // before DataParallel below: its replicas copy it
   const trainable = trainableParams(model, train);
   const classWeights = train.classWeights === 'balanced' ? balancedClassWeights(ds.counts.train) : null;
   const optimizer = createOptimizer(train.optimizer, trainable, train.optimizerOptions);

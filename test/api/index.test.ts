@@ -157,4 +157,6 @@ test('runExperiment({ lrSearch, seeds }) runs the fair comparison as the CLI doe
   // the CLI's rule, in the library's names (one check for both: experiment/search/study.ts checkStudyOptions)
   await assert.rejects(runExperiment({ ...base, out: join(root, 'x'), raceTo: 3 }), /^UserError: raceTo needs seeds 2 or more/);
   await assert.rejects(runExperiment({ ...base, out: join(root, 'x'), config: { lrGrid: { adam: [0.01] } } }), /"lrGrid" needs the rate search, which is off \(--lr-search halving/);
+  // not silently dropped: an experiment's cores go to its workers
+  await assert.rejects(runExperiment({ ...base, out: join(root, 'x'), dataParallel: 2 }), /^UserError: runExperiment: dataParallel is for train\(\)/);
 });

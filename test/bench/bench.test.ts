@@ -68,6 +68,18 @@ test('rnnlab bench --data-parallel 2 splits each step (recorded); with --threads
   assert.match(zero.stderr, /^rnnlab: --data-parallel must be an integer ≥ 1, got '0'\n$/);
 });
 
+test('rnnlab bench --recompute (recorded) computes the same losses as without it', () => {
+  const args = ['bench', '--json', '--arch', 'lstm', '--batch-size', '4', '--max-len', '6', '--embed', '8',
+    '--hidden', '6', '--layers', '3', '--steps', '2', '--warmup', '1', '--threads', '1'];
+  const runs = [cli(args), cli([...args, '--recompute'])].map((r) => {
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim()) as BenchResult;
+  });
+  assert.deepEqual(runs.map((j) => j.recompute), [false, true]);
+  assert.ok(Number.isFinite(runs[0]!.lastLoss));
+  assert.equal(runs[1]!.lastLoss, runs[0]!.lastLoss);
+});
+
 test('rnnlab info --json reports the BLAS backend, threads and a positive GFLOP/s', () => {
   for (const env of [{}, { RNNLAB_BLAS: 'typescript' }]) {
     const r = cli(['info', '--json', '--size', '64', '--reps', '2'], env);

@@ -24,6 +24,7 @@ test("commander's errors go through the same one-line format, exit 2", async () 
     [['experiment', '--epochs'], /option '--epochs <n>' argument missing/],
     [['no-such-command'], /^rnnlab: unknown command 'no-such-command'/],
     [['report'], /missing required argument 'dir'/],
+    [['experiment', '--data-parallel', '2', '--out', join(root, 'e')], /^rnnlab: --data-parallel is for rnnlab train; an experiment uses the cores with --workers/],
   ];
   const results = await Promise.all(cases.map(([args]) => rnnlabAsync(args)));
   results.forEach((r, i) => oneLineError(r, cases[i]![1]));

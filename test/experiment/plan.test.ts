@@ -127,3 +127,14 @@ test('helpers: lists, keys, cell names', () => {
   assert.deepEqual(parseCellKey('gru-sgd'), { arch: 'gru', optimizer: 'sgd' });
   assert.equal(parseCellKey('gru'), null);
 });
+
+test('--recompute reaches every cell, like --threads, and stays out of the settings a resume compares', () => {
+  const plan = planGrid(input({ threads: '1', recompute: true }));
+  for (const c of plan.cells) {
+    assert.equal(c.train.recompute, true);
+    assert.equal(c.train.threads, 1);
+  }
+  const plain = planGrid(input({ threads: '2' }));
+  assert.deepEqual(plan.settings, plain.settings);
+  assert.equal(plain.cells[0]!.train.recompute, undefined);
+});

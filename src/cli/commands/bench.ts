@@ -43,11 +43,11 @@ function arch(raw: string): Arch {
 
 interface BenchOptions {
   arch: string; optimizer: string; batchSize: string; maxLen: string; embed: string; hidden: string; layers: string;
-  steps: string; warmup: string; threads?: string; dataParallel?: string; json?: boolean; profile?: boolean; lengthsFile?: string;
+  steps: string; warmup: string; threads?: string; dataParallel?: string; recompute?: boolean; json?: boolean; profile?: boolean; lengthsFile?: string;
 }
 
 interface SuiteOptions {
-  workloads: string; archs: string; steps?: string; warmup?: string; threads: string; dataParallel?: string; quick?: boolean;
+  workloads: string; archs: string; steps?: string; warmup?: string; threads: string; dataParallel?: string; recompute?: boolean; quick?: boolean;
   torch: boolean; python: string; out?: string; md?: string; imdb?: string;
 }
 
@@ -79,6 +79,7 @@ export function register(program: Command): void {
     .option('--threads <n>', 'BLAS threads (default: RNNLAB_BLAS_THREADS, else the library default)')
     .option('--json', 'print one JSON object')
     .option('--data-parallel <n>', 'split each step over n threads of one BLAS thread each, as `rnnlab train --data-parallel` (default: 1)')
+    .option('--recompute', 'keep only the layers\' outputs and recompute the rest in backward, as `rnnlab train --recompute`')
     .option('--profile', 'also report time per phase and inside sgemm, by GEMM shape')
     .option('--lengths-file <file>', 'packed variable-length batches: JSON {"batches": [[lengths…], …]} (bench-suite R1)')
     .addHelpText('after', `
@@ -96,6 +97,7 @@ Examples:
         steps: int(o.steps, '--steps'), warmup: int(o.warmup, '--warmup', 0),
         threads: o.threads === undefined ? undefined : int(o.threads, '--threads'),
         dataParallel: o.dataParallel === undefined ? 1 : int(o.dataParallel, '--data-parallel'),
+        recompute: o.recompute === true,
         profile: o.profile === true,
         ...(o.lengthsFile ? { lengths: readPackedLengths(o.lengthsFile).batches } : {}),
       };
@@ -103,7 +105,7 @@ Examples:
       if (cfg.threads !== undefined) setBlasThreads(cfg.threads);
       if (!o.json) {
         process.stderr.write(`bench ${cfg.arch} + ${cfg.optimizer} B${cfg.batchSize} T${cfg.maxLen} E${cfg.embed} H${cfg.hidden} ` +
-          `L${cfg.layers}${cfg.dataParallel > 1 ? `, ${cfg.dataParallel} shards` : ''}: ${cfg.warmup} warm-up + ${cfg.steps} timed steps, ` +
+          `L${cfg.layers}${cfg.dataParallel > 1 ? `, ${cfg.dataParallel} shards` : ''}${cfg.recompute ? ', recompute' : ''}: ${cfg.warmup} warm-up + ${cfg.steps} timed steps, ` +
           `${(stepGemmFlops(cfg) / 1e9).toFixed(2)} GEMM GFLOP/step\n`);
       }
       const r = runBench(cfg, o.json ? undefined : (done, total) => process.stderr.write(`\r  step ${done}/${total}`));
@@ -149,6 +151,7 @@ Examples:
     .option('--imdb <archive>', "R1's lengths from this IMDB .tar.gz (default: RNNLAB_IMDB or the download cache; else synthetic lengths)")
     .option('--threads <n>', 'threads for both rnnlab (BLAS) and PyTorch', '2')
     .option('--data-parallel <n>', "rnnlab's steps split over n threads of one BLAS thread each instead of --threads BLAS threads (default: 1)")
+    .option('--recompute', "rnnlab recomputes the layers' activations in backward instead of keeping them (less memory, more time)")
     .option('--no-torch', 'skip the PyTorch baseline')
     .option('--python <path>', 'Python interpreter with torch for the baseline', '/usr/bin/python3')
     .option('--out <file>', 'also write the results as JSON to this file')
@@ -194,7 +197,7 @@ Examples:
             process.stderr.write(`${w.id} ${a}: rnnlab…`);
             const row: SuiteRow = { workload: w.id, arch: a, config, rnnlab: { error: 'not run' }, torch: null };
             try {
-              row.rnnlab = await runRnnlab(w, a, steps, warmup, threads, lengthsFile, dataParallel);
+              row.rnnlab = await runRnnlab(w, a, steps, warmup, threads, lengthsFile, { dataParallel, recompute: o.recompute === true });
               process.stderr.write(` ${row.rnnlab.msPerStep.toFixed(1)} ms/step`);
             } catch (e) {
               row.rnnlab = { error: (e as Error).message };
@@ -217,6 +220,7 @@ Examples:
       const report: SuiteReport = {
         date: new Date().toISOString(), system: systemInfo(), torchVersion: tv, threads, rows,
         ...(dataParallel > 1 ? { dataParallel } : {}),
+        ...(o.recompute ? { recompute: true as const } : {}),
         ...(packedSource ? { packedSource } : {}),
       };
       const md = formatMarkdown(report);

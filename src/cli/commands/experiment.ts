@@ -184,6 +184,9 @@ export function register(program: Command): void {
     }
 
     // ---- data (shared) and per-cell training options ----
+    if (given('dataParallel')) {
+      throw new UserError('--data-parallel is for rnnlab train; an experiment uses the cores with --workers (cells side by side)');
+    }
     const { train: base, data } = parseTrainCli(raw);
     if (!(data.load.valSplit! > 0) && data.load.val === undefined) {
       throw new UserError('--val-split must be > 0 (or give --val) for an experiment: the best runs are chosen by validation accuracy');
@@ -197,7 +200,7 @@ export function register(program: Command): void {
       ? { source: `config file ${raw.config}`, config: readExperimentConfig(String(raw.config)) }
       : null;
     const { cells, settings } = planGrid({
-      archs, optimizers, cliTrain, seed: base.seed, threads: base.threads,
+      archs, optimizers, cliTrain, seed: base.seed, threads: base.threads, recompute: base.recompute,
       preset: preset ? { name: preset.name, config: preset.config } : recipe, config, data: data as unknown as Record<string, unknown>,
     });
     const { lrSearch, seeds, raceTo } = parseStudyFlags(raw, { homework: preset !== null, recipe: recipe !== null });

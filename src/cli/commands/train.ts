@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .command('train')
     .description('train a recurrent text classifier and save it (weights, vocabulary, config, history, metrics) to --out')
     .requiredOption('--out <dir>', 'run directory to create (or to continue with --resume)')
-    .option('--resume', "continue the run in --out from its last completed epoch (or return it if finished), with the settings in its config.json; options given again must agree, except --epochs (extends it), --threads and --data-parallel")
+    .option('--resume', "continue the run in --out from its last completed epoch (or return it if finished), with the settings in its config.json; options given again must agree, except --epochs (extends it), --threads, --data-parallel and --recompute")
     .option('--no-baseline', 'skip the NBSVM uni+bigram baseline (computed before training, seconds on IMDB; see rnnlab baseline)')
     .option('--preset <name>', `a named recipe that fills every option not given: ${TRAIN_PRESET_NAMES.join(' | ')} (see below)`)
     .option('--lr-search <mode>', `choose the learning rate on validation data first: ${LR_SEARCH_MODES.join(' | ')}`, 'off');

@@ -51,7 +51,8 @@ export function addModelOptions(cmd: Command): Command {
     .option('--select <rule>', `which epoch's weights are kept, judged on the validation split: ${SELECTS.join(' | ')} (lowest loss / highest accuracy; the earliest wins ties). Epoch 0, the untrained model, is never kept; without a validation split the last epoch is (default: ${DEFAULT_SELECT})`)
     .option('--patience <n>', 'early stopping: stop after n epochs without a better --select score (default: off)')
     .option('--threads <n>', 'BLAS threads (default: RNNLAB_BLAS_THREADS or the BLAS library\'s own)')
-    .option('--data-parallel <n>', 'split each batch over n threads, one BLAS thread each, and add their gradients (instead of --threads; not bit-identical to n = 1, but to itself) (default: 1)');
+    .option('--data-parallel <n>', 'split each batch over n threads, one BLAS thread each, and add their gradients (instead of --threads; not bit-identical to n = 1, but to itself) (default: 1)')
+    .option('--recompute', 'keep only each layer\'s output for backward and recompute the rest there: far less memory for stacked layers, about one more forward pass of time, bit-identical results');
 }
 
 /** Declares every training option: model/optimizer, the data options, and --seed (which also seeds the splits). */
@@ -101,7 +102,7 @@ export function parseTrainCli(raw: Record<string, unknown>): { train: TrainOptio
 
 /**
  * A recorded run's settings as option values (the keys of cmd.opts()), for `train --resume`: every option not
- * given on the command line is taken from here, so a run resumes with only --out and --resume. Leaves out --threads and --data-parallel
+ * given on the command line is taken from here, so a run resumes with only --out and --resume. Leaves out --threads, --data-parallel and --recompute
  * (this machine's business) and --epochs' absence is filled with the recorded count (give --epochs to extend).
  */
 export function recordedOptions(config: RunConfig): Record<string, unknown> {

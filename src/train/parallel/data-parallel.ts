@@ -63,7 +63,7 @@ export class DataParallel {
         const control = new Int32Array(new SharedArrayBuffer(4));
         const data: ReplicaData = {
           config: model.config, mainMemory: memory, params, denormals: floatEnvInfo().mode,
-          classWeights: opts.classWeights ?? null, control: control.buffer as SharedArrayBuffer, port: channel.port2,
+          classWeights: opts.classWeights ?? null, recompute: model.recomputing, control: control.buffer as SharedArrayBuffer, port: channel.port2,
         };
         const worker = new Worker(bootCode(), { eval: true, workerData: data, transferList: [channel.port2] });
         worker.unref();

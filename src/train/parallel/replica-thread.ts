@@ -26,6 +26,8 @@ export interface ReplicaData {
   params: Span[];
   denormals: DenormalMode;
   classWeights: number[] | null;
+  /** the main model's setRecompute (memory layout only: the gradients are the same bits either way) */
+  recompute: boolean;
   /** Int32Array[1] over it: bumped after every reply */
   control: SharedArrayBuffer;
   port: MessagePort;
@@ -55,6 +57,7 @@ try {
   applyDenormalMode(data.denormals); // this thread's MXCSR and kernels, like the main thread's
   setBlasThreads(1);
   const model = new RnnClassifier(data.config, 1); // its initial values are overwritten before every shard
+  model.setRecompute(data.recompute);
   const main = data.params.map((s) => new Float32Array(data.mainMemory.buffer, s.offset, s.length));
   const embIndex = model.params.findIndex((p) => p.name === 'embedding.weight');
   const E = data.config.embed;
