@@ -242,7 +242,9 @@ export function rnn_forward(g: usize, out: usize, ld: i32, n: i32, H: i32): void
   for (let b = 0; b < n; b++) {
     const gb = g + <usize>b * rowH, ob = out + <usize>b * rowO;
     let j = 0;
-    for (; j + 8 <= H; j += 8) { // two chunks per pass, as in lstm_forward
+    // Two chunks per pass, as in lstm_forward, written out with both loads first: a helper called twice, as the
+    // other kernels do, measured slower here (4.6–7.9 against 4.3–4.5 µs for 32 rows × 128).
+    for (; j + 8 <= H; j += 8) {
       const o4 = <usize>j << 2, o8 = <usize>(j + 4) << 2;
       const h = tanh4(v128.load(gb + o4)), h2 = tanh4(v128.load(gb + o8));
       v128.store(gb + o4, h); v128.store(ob + o4, h); v128.store(gb + o8, h2); v128.store(ob + o8, h2);

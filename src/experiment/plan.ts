@@ -136,14 +136,14 @@ export function planGrid(input: PlanInput): { cells: PlannedCell[]; settings: Ex
     optimizers: input.optimizers,
     preset: input.preset?.name ?? null,
     cells: Object.fromEntries(cells.map((c) => [c.name, {
-      arch: c.arch, optimizer: c.optimizer, train: withoutThreads(c.train),
+      arch: c.arch, optimizer: c.optimizer, train: withoutMachineSettings(c.train),
     }])),
   };
   return { cells, settings };
 }
 
 /** BLAS threads and --recompute change speed and memory, not results: left out of the settings that must match on resume. */
-function withoutThreads(t: TrainOptions): Record<string, unknown> {
+function withoutMachineSettings(t: TrainOptions): Record<string, unknown> {
   const { threads: _t, recompute: _r, ...rest } = t;
   return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
 }

@@ -437,7 +437,8 @@ export class RnnClassifier {
   /**
    * Activation recomputation, per layer (what torch.utils.checkpoint does around each layer). Off (the default),
    * training keeps every layer's gate activations, previous states and (LSTM, GRU) cell or W_hn·h values for
-   * backward: (G + 2)·H floats per packed row, direction and layer, on top of the layer's output. On, the layers
+   * backward: (G + 2)·H floats per packed row, direction and layer ((G + 1)·H for the RNN), on top of the layer's
+   * output. On, the layers
    * share one such set per direction, and backward() runs layer k's forward again just before its backward (the
    * same input, weights and BLAS calls, so the same bits). Stored activations drop to the layers' outputs, H floats
    * per row, direction and layer (the 25-layer W2 LSTM: from 56 to 8 + one layer's 48 floats per token), for one

@@ -90,7 +90,7 @@ test('recompute, stacked LSTM: each added layer costs its output only, not its g
   assert.equal(bytes(3, false) - bytes(2, false), 4 * (rows * H * (1 + 4 + 2) + 2 * B * H));
 });
 
-test('recompute with data parallelism (the replicas copy the setting): the same bits as without', () => {
+test('recompute with data parallelism: the same bits as without', () => {
   const cfg = config('gru', 3, true);
   const run = (on: boolean): Float32Array[] => {
     const m = new RnnClassifier(cfg, 7);

@@ -171,6 +171,7 @@ Examples:
       const archs = o.archs.split(',').map((s) => arch(s.trim()));
       const threads = int(o.threads, '--threads');
       const dataParallel = o.dataParallel === undefined ? 1 : int(o.dataParallel, '--data-parallel');
+      const recompute = o.recompute === true;
       const stepsOverride = o.steps !== undefined ? int(o.steps, '--steps') : undefined;
       const warmupOverride = o.warmup !== undefined ? int(o.warmup, '--warmup', 0) : undefined;
       setBlasThreads(threads); // so the BLAS line in the report shows what the children use
@@ -197,7 +198,7 @@ Examples:
             process.stderr.write(`${w.id} ${a}: rnnlab…`);
             const row: SuiteRow = { workload: w.id, arch: a, config, rnnlab: { error: 'not run' }, torch: null };
             try {
-              row.rnnlab = await runRnnlab(w, a, steps, warmup, threads, lengthsFile, { dataParallel, recompute: o.recompute === true });
+              row.rnnlab = await runRnnlab(w, a, steps, warmup, threads, lengthsFile, { dataParallel, recompute });
               process.stderr.write(` ${row.rnnlab.msPerStep.toFixed(1)} ms/step`);
             } catch (e) {
               row.rnnlab = { error: (e as Error).message };
@@ -220,7 +221,7 @@ Examples:
       const report: SuiteReport = {
         date: new Date().toISOString(), system: systemInfo(), torchVersion: tv, threads, rows,
         ...(dataParallel > 1 ? { dataParallel } : {}),
-        ...(o.recompute ? { recompute: true as const } : {}),
+        ...(recompute ? { recompute: true as const } : {}),
         ...(packedSource ? { packedSource } : {}),
       };
       const md = formatMarkdown(report);
