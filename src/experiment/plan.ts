@@ -16,6 +16,7 @@
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.ts';
 import { ARCHS, TRAIN_FLAGS, parseTrainOptions, type TrainOptions } from '../train/options.ts';
 import { resolveTrain } from '../train/config.ts';
+import { presetOptionApplies } from '../train/presets.ts';
 import { UserError } from '../util/errors.ts';
 import type { ExperimentSettings } from './manifest.ts';
 import { configLayers, parseGroup, type ExperimentConfig, type Layer, type OptionSpec, type ResolveContext } from './overrides.ts';
@@ -112,11 +113,18 @@ export function planGrid(input: PlanInput): { cells: PlannedCell[]; settings: Ex
         ...preset.all, ...preset.targeted, ...config.all, cliLayer, ...config.targeted,
       ];
       const merged: Record<string, unknown> = {};
+      const fromPreset = new Set<string>();
       for (const layer of layers) {
+        const isPreset = preset.all.includes(layer) || preset.targeted.includes(layer);
         for (const [key, value] of Object.entries(layer.values)) {
           if (OPTIMIZER_KEYS.has(key) && layer.level === 'global' && !applies(optimizer, key)) continue;
           merged[key] = value;
+          if (isPreset) fromPreset.add(key); else fromPreset.delete(key);
         }
+      }
+      // a preset's --step-size goes with its step schedule: dropped where the config or a flag chose another one
+      for (const key of fromPreset) {
+        if (!presetOptionApplies(key, (option) => (fromPreset.has(option) ? undefined : merged[option]))) delete merged[key];
       }
       let train: TrainOptions;
       try {

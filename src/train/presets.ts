@@ -48,14 +48,34 @@ export const TRAIN_PRESETS = {
 export type TrainPresetName = keyof typeof TRAIN_PRESETS;
 export const TRAIN_PRESET_NAMES = Object.keys(TRAIN_PRESETS) as TrainPresetName[];
 
+/** Preset options that mean something only beside one value of another option; left out when the user chose another. */
+const ONLY_WITH: Record<string, { option: string; value: string }> = { stepSize: { option: 'schedule', value: 'step' } };
+
 /**
- * Fills `raw` (a command's option values) from the preset for every key `given(key)` says the user did not type.
+ * Whether a preset's value for `key` still means something beside the user's own choices (`chosen(option)`: the
+ * value the user gave, or undefined): false for --step-size when the user chose a schedule other than step.
+ */
+export function presetOptionApplies(key: string, chosen: (option: string) => unknown): boolean {
+  const only = ONLY_WITH[key];
+  if (!only) return true;
+  const value = chosen(only.option);
+  return value === undefined || String(value).toLowerCase() === only.value;
+}
+
+/**
+ * Fills `raw` (a command's option values) from the preset for every key `given(key)` says the user did not type
+ * (and that the user's other choices leave meaningful: see ONLY_WITH).
  * Returns the preset, or throws a one-line UserError for an unknown name.
  */
 export function applyTrainPreset(name: string, raw: Record<string, unknown>, given: (key: string) => boolean): TrainPreset {
   const preset = (TRAIN_PRESETS as Record<string, TrainPreset>)[name.toLowerCase()];
   if (!preset) throw new UserError(`unknown --preset '${name}'; use ${TRAIN_PRESET_NAMES.join(', ')}`);
-  for (const [key, value] of Object.entries(preset.options)) if (!given(key)) raw[key] = value;
+  for (const [key, value] of Object.entries(preset.options)) {
+    if (given(key)) continue;
+    // `--preset strong --schedule cosine`: the preset's --step-size belongs to its step schedule, not to the user's
+    if (!presetOptionApplies(key, (option) => (given(option) ? raw[option] : undefined))) continue;
+    raw[key] = value;
+  }
   return preset;
 }
 

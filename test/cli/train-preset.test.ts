@@ -62,6 +62,19 @@ test('--preset with a flag that disagrees: the flag wins; an unknown preset is a
   oneLineError(rnnlab(['train', ...small, '--preset', 'fast', '--out', join(root, 'x')]), /unknown --preset 'fast'; use strong/);
 });
 
+test('--preset strong --schedule cosine: the preset\'s --step-size (its step schedule\'s) is left out, not an error', () => {
+  const out = join(root, 'cosine');
+  const r = rnnlab(['train', ...small, '--preset', 'strong', '--schedule', 'cosine', '--epochs', '1', '--max-len', '12', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  assert.equal(config.train.schedule.kind, 'cosine');
+  assert.equal(config.train.schedule.options.stepSize, undefined);
+  assert.equal(config.train.wordDropout, 0.25, 'the rest of the preset still applies');
+  // a --step-size the user typed beside another schedule is still the user's mistake, said in one line
+  oneLineError(rnnlab(['train', ...small, '--preset', 'strong', '--schedule', 'cosine', '--step-size', '2', '--out', join(root, 'cos2')]),
+    /--step-size only applies to --schedule step/);
+});
+
 test('a small training set on the default recipe gets --preset small (said in one line); not with --epochs, a preset or --resume', () => {
   const said = /^\d+ training examples \(under 5,000\): preset small applied: --bidirectional .*--epochs 30/m;
   const out = join(root, 'auto-small');

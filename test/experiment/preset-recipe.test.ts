@@ -31,3 +31,18 @@ test('--preset strong applies to every cell; "all" in a config and flags overrid
     assert.equal(c.data.spec.prepare.maxLen, Number(TRAIN_PRESETS.strong.options.maxLen), `${cell}: the data option`);
   }
 });
+
+test('--preset strong beside another schedule: the preset\'s --step-size is dropped there, kept where its step schedule runs', { timeout: 120_000 }, () => {
+  const dir = tempDir();
+  const csv = writeSyntheticCsv(dir);
+  const out = join(dir, 'exp');
+  const config = join(dir, 'grid.json');
+  writeFileSync(config, JSON.stringify({ cells: { 'gru/adam': { schedule: 'cosine' } } }));
+  const r = runCli(['experiment', '--dataset', csv, '--embed', '6', '--hidden', '5', '--batch-size', '16',
+    '--archs', 'rnn,gru', '--optimizers', 'adam', '--epochs', '1', '--no-baseline', '--preset', 'strong',
+    '--config', config, '--out', out]);
+  assert.equal(r.status, 0, r.stderr);
+  const read = (cell: string) => JSON.parse(readFileSync(join(out, cell, 'config.json'), 'utf8')).train;
+  assert.deepEqual(read('gru-adam').schedule, { kind: 'cosine', options: { totalEpochs: 1, etaMin: 0 } });
+  assert.equal(read('rnn-adam').schedule.options.stepSize, Number(TRAIN_PRESETS.strong.options.stepSize));
+});
