@@ -21,7 +21,7 @@ import type { Batch } from '../data/types.ts';
 import { makeParam, type Param } from './param.ts';
 import { packLayout, type PackedLayout } from './packing.ts';
 import { embeddingBackward, embeddingForward } from './embedding.ts';
-import { DirBuffers, Rows, type DirCall, type DirWeights } from './recurrent.ts';
+import { DirBuffers, Rows, inputGradRows, type DirCall, type DirWeights } from './recurrent.ts';
 import { rnnBackward, rnnForward } from './rnn.ts';
 import { gruBackward, gruForward } from './gru.ts';
 import { lstmBackward, lstmForward } from './lstm.ts';
@@ -74,6 +74,12 @@ export interface ModelInit {
    */
   forgetBias?: number;
 }
+
+/**
+ * Rows per chunk of the embedding's gradient pass (embeddingGrads): large enough that its GEMM runs at full rate
+ * (4,096 × E × G·H), small enough that the chunk (2 MB at E = 128) is nothing beside the activations.
+ */
+export const EMBED_GRAD_CHUNK = 4096;
 
 /** Gate blocks per cell: rows of weight_ih are G·hidden. */
 export const GATES: Record<Arch, number> = { rnn: 1, gru: 3, lstm: 4 };
@@ -164,7 +170,9 @@ export class RnnClassifier {
   private dB: Float32Array = new Float32Array(0);
   private dARows: Rows[] = [];
   private dBRows: Rows[] = [];
+  /** One chunk of the embedding's input gradient (see embeddingGrads): [embedChunk, E]. */
   private dEmb: Float32Array = new Float32Array(0);
+  private embedChunk = EMBED_GRAD_CHUNK;
   /** The embedding rows with a gradient since the last zeroGrad: a mark per row and their ascending list. */
   private readonly rowMark: Uint8Array;
   private readonly rowList: Int32Array;
@@ -485,7 +493,7 @@ export class RnnClassifier {
     poolBackward(this.pool, dCur, this.dFeat, lay, H, this.dirs, this.argmax);
     const cell = CELLS[arch];
     for (let k = L - 1; k >= 0; k--) {
-      const dx = k > 0 ? dNext : this.dEmb;
+      const dx = k > 0 ? dNext : null; // the first layer's input gradient: embeddingGrads() below, in chunks
       for (let d = 0; d < this.dirs; d++) {
         // Recomputing: the shared buffers hold the last layer's forward (or another layer's backward), not layer k's.
         if (this.recompute && k < L - 1) cell.forward(this.calls[k]![d]!);
@@ -497,12 +505,41 @@ export class RnnClassifier {
         [dCurRows, dNextRows] = [dNextRows, dCurRows];
       }
     }
-    if (this.lastEmbedDropout) dropoutBackward(this.dEmb, this.dEmb, this.embMask, N * E);
-    embeddingBackward(this.embedding.grad, this.dEmb, this.ids, N, E);
+    this.embeddingGrads();
     // The rows that now hold a gradient (with those of earlier backward calls since zeroGrad), in ascending order.
     const mark = this.rowMark, ids = this.ids;
     for (let n = 0; n < N; n++) mark[ids[n]!] = 1;
     this.listGradRows();
+  }
+
+  /**
+   * The embedding's gradient, after the first layer's backward left each direction's dG (the gradient of its gate
+   * pre-activations) in its gates buffer: dX = Σ_directions dG · W_ih, through the embedding dropout's mask,
+   * scatter-added into embedding.grad by token id. Done in chunks of rows, so the [N, E] dX is never held whole
+   * (W2's 200,000 rows × 64: 51 MB). Each row's dX is the same dot products and the scatter goes in the same row
+   * order as one pass over all rows, but OpenBLAS may sum a row's products in another order when it is given fewer
+   * rows, so the chunk size can move low bits (it is fixed, so a run still reproduces itself).
+   */
+  private embeddingGrads(): void {
+    const { embed: E, arch } = this.config;
+    const N = this.lay!.N;
+    const G = GATES[arch];
+    for (let r0 = 0; r0 < N; r0 += this.embedChunk) {
+      const n = Math.min(this.embedChunk, N - r0);
+      for (let d = 0; d < this.dirs; d++) inputGradRows(this.calls[0]![d]!, G, r0, n, this.dEmb, d === 0 ? 0 : 1);
+      if (this.lastEmbedDropout) dropoutBackward(this.dEmb, this.dEmb, this.embMask.subarray(r0 * E), n * E);
+      embeddingBackward(this.embedding.grad, this.dEmb, this.ids.subarray(r0), n, E);
+    }
+  }
+
+  /**
+   * Rows per chunk of embeddingGrads (default EMBED_GRAD_CHUNK). Any size gives the same gradients up to rounding;
+   * tests set a tiny one to see that. Takes effect at the next forward().
+   */
+  setEmbeddingGradChunk(rows: number): void {
+    if (!(Number.isInteger(rows) && rows >= 1)) throw new Error(`setEmbeddingGradChunk: rows must be a positive integer, got ${rows}`);
+    this.embedChunk = rows;
+    this.capRows = 0;
   }
 
   /** embedding.gradRows = the marked rows, ascending (after backward or addGradients marked theirs). */
@@ -568,7 +605,7 @@ export class RnnClassifier {
     this.ids = allocI32(rows);
     this.work.push(this.ids);
     this.emb = this.allocWork(rows * E);
-    this.dEmb = this.allocWork(rows * E);
+    this.dEmb = this.allocWork(Math.min(rows, this.embedChunk) * E);
     const embedDropout = (this.config.embedDropout ?? 0) > 0;
     this.embDrop = new Float32Array(embedDropout ? rows * E : 0);
     this.embMask = new Float32Array(embedDropout ? rows * E : 0);

@@ -201,7 +201,16 @@ export function inputGrads(c: DirCall, G: number, dx: Float32Array | null, dxBet
   if (N === 0) return;
   sgemm(true, false, GH, inDim, N, 1, dG, GH, x, inDim, 1, w.gwIh, inDim);
   addColumnSums(w.gbIh, dG, N, GH, 0, GH);
-  if (dx) sgemm(false, false, N, inDim, GH, 1, dG, GH, w.wIh, inDim, dxBeta, dx, inDim);
+  if (dx) inputGradRows(c, G, 0, N, dx, dxBeta);
+}
+
+/**
+ * dx[0..n) (+)= dGi[r0..r0+n) · W_ih: the input gradient of n rows from row r0, after the backward time loop (see
+ * inputGrads). The model runs the first layer's in chunks of rows (its dx feeds the embedding's gradient).
+ */
+export function inputGradRows(c: DirCall, G: number, r0: number, n: number, dx: Float32Array, dxBeta: 0 | 1): void {
+  const GH = G * c.H;
+  if (n > 0) sgemm(false, false, n, c.inDim, GH, 1, c.buf.gates.buf.subarray(r0 * GH), GH, c.w.wIh, c.inDim, dxBeta, dx, c.inDim);
 }
 
 /** acc[q] += Σ_r m[r*ld + q] for columns q in [c0, c1) (acc and m in kernel memory). */
