@@ -65,18 +65,21 @@ export function presetOptionApplies(key: string, chosen: (option: string) => unk
 /**
  * Fills `raw` (a command's option values) from the preset for every key `given(key)` says the user did not type
  * (and that the user's other choices leave meaningful: see ONLY_WITH).
- * Returns the preset, or throws a one-line UserError for an unknown name.
+ * Returns the preset with the options it filled (for the message that says so), or throws a one-line UserError for
+ * an unknown name.
  */
 export function applyTrainPreset(name: string, raw: Record<string, unknown>, given: (key: string) => boolean): TrainPreset {
   const preset = (TRAIN_PRESETS as Record<string, TrainPreset>)[name.toLowerCase()];
   if (!preset) throw new UserError(`unknown --preset '${name}'; use ${TRAIN_PRESET_NAMES.join(', ')}`);
+  const applied: Record<string, string | true> = {};
   for (const [key, value] of Object.entries(preset.options)) {
     if (given(key)) continue;
     // `--preset strong --schedule cosine`: the preset's --step-size belongs to its step schedule, not to the user's
     if (!presetOptionApplies(key, (option) => (given(option) ? raw[option] : undefined))) continue;
     raw[key] = value;
+    applied[key] = value;
   }
-  return preset;
+  return { summary: preset.summary, options: applied };
 }
 
 /** The preset as flags, for messages: --bidirectional --pooling last+max+mean … */

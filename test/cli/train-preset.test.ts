@@ -70,6 +70,9 @@ test('--preset strong --schedule cosine: the preset\'s --step-size (its step sch
   assert.equal(config.train.schedule.kind, 'cosine');
   assert.equal(config.train.schedule.options.stepSize, undefined);
   assert.equal(config.train.wordDropout, 0.25, 'the rest of the preset still applies');
+  // the line that says what the preset filled names what it filled: not --step-size, nor the --epochs given
+  assert.match(r.stdout, /^preset strong: --bidirectional .*--word-dropout 0\.25 .*\(besides the flags given on the command line\)$/m);
+  assert.doesNotMatch(r.stdout, /^preset strong: .*(--step-size|--epochs)/m);
   // a --step-size the user typed beside another schedule is still the user's mistake, said in one line
   oneLineError(rnnlab(['train', ...small, '--preset', 'strong', '--schedule', 'cosine', '--step-size', '2', '--out', join(root, 'cos2')]),
     /--step-size only applies to --schedule step/);

@@ -54,7 +54,7 @@ export function register(program: Command): void {
     if (raw.preset !== undefined) {
       // before --resume's recorded settings, which then replace whatever the preset filled
       const preset = applyTrainPreset(String(raw.preset), raw, (key) => cmd.getOptionValueSource(key) === 'cli');
-      process.stdout.write(`preset ${String(raw.preset).toLowerCase()}: ${presetFlags(preset)} (flags given on the command line win)\n`);
+      process.stdout.write(`preset ${String(raw.preset).toLowerCase()}: ${presetFlags(preset)} (besides the flags given on the command line)\n`);
     }
     if (raw.resume === true && existsSync(runFile(dir, 'config'))) {
       // --resume: the run's own settings, from its config.json; flags given again are checked against them by
@@ -77,7 +77,7 @@ export function register(program: Command): void {
         const preset = applyTrainPreset('small', raw, (key) => cmd.getOptionValueSource(key) === 'cli');
         ({ train } = parseTrainCli(raw));
         process.stdout.write(`${n.toLocaleString('en-US')} training examples (under ${SMALL_SET.toLocaleString('en-US')}): ` +
-          `preset small applied: ${presetFlags(preset)} (flags given on the command line win; give --epochs or --preset to choose otherwise)\n`);
+          `preset small applied: ${presetFlags(preset)} (besides the flags given on the command line; give --epochs or --preset to choose otherwise)\n`);
       }
     }
     const mode = String(raw.lrSearch ?? 'off');
