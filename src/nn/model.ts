@@ -611,7 +611,8 @@ export class RnnClassifier {
     this.embMask = new Float32Array(embedDropout ? rows * E : 0);
     // The recurrent kernels read and write these (outputs and their gradients), so they live in kernel memory.
     this.dA = this.allocWork(rows * D);
-    this.dB = this.allocWork(rows * D);
+    // dB takes the input gradient of layers 1…L−1; the first layer's goes to the embedding in chunks (embeddingGrads)
+    this.dB = this.allocWork(this.layers.length > 1 ? rows * D : 0);
     this.dARows = [];
     this.dBRows = [];
     for (let d = 0; d < this.dirs; d++) {

@@ -56,3 +56,15 @@ for (const arch of ['lstm', 'gru', 'rnn'] as const) {
     assert.equal(whole.work - byDefault.work, 4 * (whole.rows - EMBED_GRAD_CHUNK) * E);
   });
 }
+
+test('a one-layer model holds no buffer for a second layer\'s input gradient: its work memory, buffer by buffer', () => {
+  const E1 = 9, H = 7, Bq = 13, Tq = 15, rows = Bq * Tq;
+  const m = new RnnClassifier({ arch: 'lstm', vocabSize: V, embed: E1, hidden: H, numLayers: 1, bidirectional: false, dropout: 0, numClasses: 2, pooling: 'last' }, 1);
+  const rng = new Rng(1);
+  m.forward(randomBatch(rng, Bq, Tq, V, Array.from({ length: Bq }, () => 1 + rng.int(Tq))), true);
+  const floats = rows /* token ids */ + rows * E1 /* embedded tokens */ + rows * E1 /* their gradient: one chunk */ +
+    rows * H /* the layer's output */ + rows * H /* its gradient */ +
+    rows * 4 * H /* gates */ + rows * H /* previous h */ + rows * H /* cell state */ + 2 * Bq * H /* dh, dc per sequence */;
+  assert.equal(m.workBytes(), 4 * floats);
+  m.dispose();
+});
