@@ -49,15 +49,33 @@ export class WeightAverage {
 
   /** Runs `fn` with the averaged weights in the parameters, then restores the trained weights exactly. */
   withAverage<T>(fn: () => T): T {
+    this.swapIn();
+    try {
+      return fn();
+    } finally {
+      this.restore();
+    }
+  }
+
+  /** withAverage for an async `fn` (the trainer's evaluation yields to signal handlers): restored when it settles. */
+  async withAverageAsync<T>(fn: () => Promise<T>): Promise<T> {
+    this.swapIn();
+    try {
+      return await fn();
+    } finally {
+      this.restore();
+    }
+  }
+
+  private swapIn(): void {
     for (let i = 0; i < this.params.length; i++) {
       this.saved[i]!.set(this.params[i]!.data);
       if (this.steps > 0) this.params[i]!.data.set(this.average[i]!);
     }
-    try {
-      return fn();
-    } finally {
-      for (let i = 0; i < this.params.length; i++) this.params[i]!.data.set(this.saved[i]!);
-    }
+  }
+
+  private restore(): void {
+    for (let i = 0; i < this.params.length; i++) this.params[i]!.data.set(this.saved[i]!);
   }
 
   state(): WeightAverageState {

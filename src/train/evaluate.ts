@@ -51,10 +51,43 @@ export interface SplitResult {
 /** Batch size for evaluation: no gradients are kept, so larger batches are fine, but keep the padding bounded. */
 export const EVAL_BATCH = 256;
 
-export function evaluateSplit(
-  model: RnnClassifier, split: EncodedSplit, numClasses: number,
-  opts: { collect?: boolean; batchSize?: number; parallel?: DataParallel | null } = {},
-): SplitResult {
+export interface EvaluateOptions {
+  collect?: boolean;
+  batchSize?: number;
+  parallel?: DataParallel | null;
+}
+
+export function evaluateSplit(model: RnnClassifier, split: EncodedSplit, numClasses: number, opts: EvaluateOptions = {}): SplitResult {
+  const passes = evaluationPasses(model, split, numClasses, opts);
+  for (;;) {
+    const r = passes.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * evaluateSplit, but letting timers, IPC and signal handlers run between batches once `yieldMs` (100) have passed
+ * since they last could: the trainer's evaluation of a full IMDB split takes a minute or more, and a Ctrl-C must be
+ * heard (and answered) during it. The same numbers, bit for bit.
+ */
+export async function evaluateSplitAsync(
+  model: RnnClassifier, split: EncodedSplit, numClasses: number, opts: EvaluateOptions & { yieldMs?: number } = {},
+): Promise<SplitResult> {
+  const yieldMs = opts.yieldMs ?? 100;
+  const passes = evaluationPasses(model, split, numClasses, opts);
+  let last = performance.now();
+  for (;;) {
+    const r = passes.next();
+    if (r.done) return r.value;
+    if (performance.now() - last >= yieldMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      last = performance.now();
+    }
+  }
+}
+
+/** The forward passes of an evaluation, one batch per step of the iterator; returns the split's result. */
+function* evaluationPasses(model: RnnClassifier, split: EncodedSplit, numClasses: number, opts: EvaluateOptions): Generator<void, SplitResult> {
   const n = split.count;
   const probs = opts.collect ? new Float32Array(n * numClasses) : undefined;
   if (n === 0) return { n, loss: NaN, accuracy: NaN, tokens: 0, seconds: 0, probs };
@@ -72,6 +105,7 @@ export function evaluateSplit(
       const p = probabilities(logits, batch.size, numClasses);
       for (let b = 0; b < batch.size; b++) probs.set(p.subarray(b * numClasses, (b + 1) * numClasses), batch.indices[b]! * numClasses);
     }
+    yield;
   }
   return { n, loss: lossSum / n, accuracy: correct / n, tokens, seconds: (performance.now() - t0) / 1000, probs };
 }

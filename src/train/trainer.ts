@@ -24,14 +24,14 @@
  * checkpointed, and every reduction runs in a fixed order, so the same seed (and BLAS thread count, and
  * --data-parallel count) gives bit-identical numbers, resumed or not.
  */
-import { batchCount, epochBatches, wordDropout, type PreparedData } from '../data/index.ts';
+import { batchCount, epochBatches, wordDropout, type EncodedSplit, type PreparedData } from '../data/index.ts';
 import type { RnnClassifier } from '../nn/model.ts';
 import type { Param } from '../nn/param.ts';
 import { clipGradNorm, type Optimizer, type Scheduler, type WeightAverage } from '../optim/index.ts';
 import { DivergedError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
 import type { ResolvedTrain } from './config.ts';
-import { batchLoss, evaluateSplit, type BatchLoss } from './evaluate.ts';
+import { batchLoss, evaluateSplitAsync, type BatchLoss, type SplitResult } from './evaluate.ts';
 import type { DataParallel } from './parallel/data-parallel.ts';
 import type { Batch } from '../data/types.ts';
 import { saveCheckpoint, type LoopState } from './checkpoint.ts';
@@ -98,9 +98,13 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
     }
     // With --ema the averaged weights are the model: evaluated here, saved below; the raw ones go on training.
     const averaged = <T>(fn: () => T): T => (ctx.ema ? ctx.ema.withAverage(fn) : fn());
-    const parallel = ctx.parallel;
-    const val = averaged(() => evaluateSplit(ctx.model, ctx.data.val, ctx.numClasses, { parallel }));
-    const test = ctx.evaluateTest === false ? null : averaged(() => evaluateSplit(ctx.model, ctx.data.test, ctx.numClasses, { parallel }));
+    // Evaluation yields to signal handlers (a Ctrl-C is answered at once), and runs to the end: the epoch is kept.
+    const evaluate = (split: EncodedSplit): Promise<SplitResult> => {
+      const run = (): Promise<SplitResult> => evaluateSplitAsync(ctx.model, split, ctx.numClasses, { parallel: ctx.parallel });
+      return ctx.ema ? ctx.ema.withAverageAsync(run) : run();
+    };
+    const val = await evaluate(ctx.data.val);
+    const test = ctx.evaluateTest === false ? null : await evaluate(ctx.data.test);
     const hasVal = val.n > 0;
     if (hasVal && !Number.isFinite(val.loss)) {
       return { status: 'diverged', reason: `training diverged: the validation loss after epoch ${epoch} is ${val.loss}; ${hint(train)}` };

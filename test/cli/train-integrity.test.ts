@@ -65,7 +65,7 @@ test('SIGTERM: exit 143, status.json interrupted, lock released; a live lock ref
     child.on('close', (code, signal) => resolve({ code, stdout, stderr, signal }));
   });
   assert.equal(r.code, 143, `${r.signal} ${r.stderr}`);
-  assert.match(r.stderr, /^rnnlab: interrupted after epoch [1-3]; continue with rnnlab train --out .* --resume\n$/);
+  assert.match(r.stderr, /^rnnlab: SIGTERM: stopping at the next batch, .*\nrnnlab: interrupted after epoch [1-3]; continue with rnnlab train --out .* --resume\n$/);
   assert.equal(status(dir), 'interrupted');
   assert.ok(!existsSync(join(dir, 'lock.json')));
 
@@ -74,4 +74,49 @@ test('SIGTERM: exit 143, status.json interrupted, lock released; a live lock ref
   const before = hashDir(dir);
   oneLineError(await rnnlabAsync(['train', '--out', dir, '--resume']), new RegExp(`is being trained by process ${process.pid} on ${hostname()}`));
   assert.equal(hashDir(dir), before);
+});
+
+test('SIGINT during an evaluation is answered at once; the evaluation ends, its epoch is kept, the run resumes', async () => {
+  // 1,000 reviews of 300 words, 200 of them test and 400 validation: the evaluation before training takes about a second
+  const dir0 = tmpDir('rnnlab-cli-integrity-eval-');
+  const words = Array.from({ length: 400 }, (_, i) => `w${i}`);
+  let seed = 7;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const rows = Array.from({ length: 1000 }, (_, i) =>
+    `"${Array.from({ length: 300 }, () => words[Math.floor(next() * words.length)]).join(' ')} ${i % 2 ? 'good' : 'bad'}",${i % 2}`);
+  const csv = join(dir0, 'long.csv');
+  writeFileSync(csv, ['text,label', ...rows].join('\n') + '\n');
+  const dir = join(dir0, 'run');
+  const args = ['train', '--dataset', csv, '--val-split', '0.5', '--embed', '32', '--hidden', '96', '--max-len', '300',
+    '--epochs', '2', '--threads', '1', '--no-baseline', '--out', dir];
+  const r = await new Promise<CliResult & { order: string[] }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/rnnlab.js', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const order: string[] = [];
+    let sent = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (/^epoch 0\/2 /m.test(stdout) && !order.includes('epoch 0')) order.push('epoch 0');
+      if (!sent && /^model: /m.test(stdout)) { // the evaluation before training starts now
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/SIGINT: stopping/.test(stderr) && !order.includes('answer')) order.push('answer');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, order }));
+  });
+  assert.equal(r.code, 130, r.stderr);
+  assert.deepEqual(r.order, ['answer', 'epoch 0'], 'the signal is answered before the evaluation in progress ends');
+  assert.match(r.stderr, /^rnnlab: SIGINT: stopping at the next batch, or after the evaluation in progress so that its epoch is kept; Ctrl-C again stops at once, losing only the epoch in progress\nrnnlab: interrupted after epoch 0; continue with rnnlab train --out .* --resume\n$/);
+  assert.equal(status(dir), 'interrupted');
+  // --threads is not part of a run's identity: without it the resumed run would take the BLAS library's default
+  const resumed = await rnnlabAsync(['train', '--out', dir, '--resume', '--threads', '1']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.doesNotMatch(resumed.stdout, /^epoch 0\/2 /m, 'epoch 0 was kept: not evaluated again');
+  assert.match(resumed.stdout, /^epoch 2\/2 /m);
 });

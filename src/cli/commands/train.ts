@@ -114,12 +114,14 @@ export function register(program: Command): void {
       train = { ...train, lr: found.state.chosen };
     }
     // Ctrl-C / SIGTERM: stop at the next batch, leaving the run resumable with status 'interrupted' (a second Ctrl-C
-    // kills at once).
+    // kills at once). An evaluation in progress runs to its end, so that the epoch it scores is kept: said at once.
     const ac = new AbortController();
     let signal: NodeJS.Signals | null = null;
     const onSignal = (sig: NodeJS.Signals): void => {
       signal = sig;
       ac.abort();
+      process.stderr.write(`rnnlab: ${sig}: stopping at the next batch, or after the evaluation in progress so that its ` +
+        `epoch is kept; ${sig === 'SIGINT' ? 'Ctrl-C' : sig} again stops at once, losing only the epoch in progress\n`);
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
