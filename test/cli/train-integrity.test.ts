@@ -114,9 +114,25 @@ test('SIGINT during an evaluation is answered at once; the evaluation ends, its 
   assert.deepEqual(r.order, ['answer', 'epoch 0'], 'the signal is answered before the evaluation in progress ends');
   assert.match(r.stderr, /^rnnlab: SIGINT: stopping at the next batch, or after the evaluation in progress so that its epoch is kept; Ctrl-C again stops at once, losing only the epoch in progress\nrnnlab: interrupted after epoch 0; continue with rnnlab train --out .* --resume\n$/);
   assert.equal(status(dir), 'interrupted');
-  // --threads is not part of a run's identity: without it the resumed run would take the BLAS library's default
-  const resumed = await rnnlabAsync(['train', '--out', dir, '--resume', '--threads', '1']);
+  const resumed = await rnnlabAsync(['train', '--out', dir, '--resume']);
   assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /^resuming with the run's --threads 1 \(give --threads or --data-parallel to change it\)$/m);
   assert.doesNotMatch(resumed.stdout, /^epoch 0\/2 /m, 'epoch 0 was kept: not evaluated again');
   assert.match(resumed.stdout, /^epoch 2\/2 /m);
+});
+
+test("--resume continues on the run's own thread count or --data-parallel, unless told otherwise: the bits of an uninterrupted run", async () => {
+  const whole = join(root, 'dp-whole');
+  const part = join(root, 'dp-part');
+  const args = ['train', ...small.filter((a, i) => a !== '--threads' && small[i - 1] !== '--threads'), '--data-parallel', '2'];
+  assert.equal((await rnnlabAsync([...args, '--epochs', '2', '--out', whole])).code, 0);
+  assert.equal((await rnnlabAsync([...args, '--epochs', '1', '--out', part])).code, 0);
+  const resumed = await rnnlabAsync(['train', '--out', part, '--resume', '--epochs', '2']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /^resuming with the run's --data-parallel 2 /m);
+  assert.deepEqual(readFileSync(join(part, 'model.safetensors')), readFileSync(join(whole, 'model.safetensors')));
+  // a choice given is kept, and nothing is said
+  const given = await rnnlabAsync(['train', '--out', part, '--resume', '--epochs', '3', '--threads', '1']);
+  assert.equal(given.code, 0, given.stderr);
+  assert.doesNotMatch(given.stdout, /resuming with the run's/);
 });

@@ -59,9 +59,21 @@ export function register(program: Command): void {
     if (raw.resume === true && existsSync(runFile(dir, 'config'))) {
       // --resume: the run's own settings, from its config.json; flags given again are checked against them by
       // trainRun, which lists every disagreement at once (--epochs may grow: that extends the run)
-      const recorded = recordedOptions(readRunConfig(dir));
+      const config = readRunConfig(dir);
+      const recorded = recordedOptions(config);
       for (const [key, value] of Object.entries(recorded)) {
         if (cmd.getOptionValueSource(key) !== 'cli') raw[key] = value;
+      }
+      // The BLAS thread count and --data-parallel are not part of a run's identity (another machine may continue it),
+      // but OpenBLAS can sum in another order on another thread count: unless told otherwise, continue as the run
+      // went so far, so that it ends with the same bits as an uninterrupted run.
+      const chosen = (key: string): boolean => cmd.getOptionValueSource(key) === 'cli' || cmd.getOptionValueSource(key) === 'env';
+      if (!chosen('threads') && !chosen('dataParallel') && !process.env.RNNLAB_BLAS_THREADS) {
+        const flag = config.train.dataParallel !== undefined ? `--data-parallel ${config.train.dataParallel}`
+          : config.blas?.threads ? `--threads ${config.blas.threads}` : null;
+        if (config.train.dataParallel !== undefined) raw.dataParallel = String(config.train.dataParallel);
+        else if (config.blas?.threads) raw.threads = String(config.blas.threads);
+        if (flag) process.stdout.write(`resuming with the run's ${flag} (give --threads or --data-parallel to change it)\n`);
       }
     }
     let { train, data } = parseTrainCli(raw);
