@@ -34,7 +34,7 @@ import { majorityClassBaseline } from './baselines.ts';
 import { canonical, identityDifferences, modelConfig, resolveTrain, runIdentity, type DataSpec, type ResolvedTrain, type RunConfig } from './config.ts';
 import type { TrainOptions } from './options.ts';
 import { loadCheckpoint, type LoopState } from './checkpoint.ts';
-import { evaluateSplit } from './evaluate.ts';
+import { evaluateSplitAsync } from './evaluate.ts';
 import { EpochBar, stdoutLogger, type Logger } from './progress.ts';
 import { trainLoop } from './trainer.ts';
 import {
@@ -357,7 +357,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
   let metrics: RunMetrics | null = null;
   if (state.bestEpoch !== null && evaluateTest) {
     loadWeightsInto(model, loadSafetensors(runFile(dir, 'model')), runFile(dir, 'model'));
-    const test = evaluateSplit(model, ds.prepared.test, numClasses, { collect: true, parallel });
+    const test = await evaluateSplitAsync(model, ds.prepared.test, numClasses, { collect: true, parallel }); // a signal is heard meanwhile
     if (Number.isFinite(test.loss)) {
       const base = majorityClassBaseline(ds.counts.train, ds.counts.test, ds.labels);
       metrics = {
