@@ -143,6 +143,8 @@ export interface RunConfig {
   embeddings?: { path: string; dim: number; format: string; found: number; vocabSize: number; coverage: number; tokenCoverage: number; frozen: boolean };
   /** present (true) for a selection-only run, e.g. a learning-rate search trial: it never read the test split */
   testHeldBack?: true;
+  /** present (true) when the run skipped the NBSVM baseline (--no-baseline): `train --resume` keeps that choice */
+  noBaseline?: true;
 }
 
 /**

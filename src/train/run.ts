@@ -287,6 +287,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
     ...(classWeights ? { classWeights } : {}),
     ...(embeddings ? { embeddings } : {}),
     ...(evaluateTest ? {} : { testHeldBack: true as const }),
+    ...(hooks.baseline ? {} : { noBaseline: true as const }),
   };
 
   let state = freshState();

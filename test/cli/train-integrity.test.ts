@@ -136,3 +136,17 @@ test("--resume continues on the run's own thread count or --data-parallel, unles
   assert.equal(given.code, 0, given.stderr);
   assert.doesNotMatch(given.stdout, /resuming with the run's/);
 });
+
+test('--resume keeps --no-baseline: the resumed run\'s metrics.json is the uninterrupted run\'s, with no NBSVM figure added', async () => {
+  const whole = join(root, 'nb-whole');
+  const part = join(root, 'nb-part');
+  assert.equal((await rnnlabAsync(['train', ...small, '--no-baseline', '--epochs', '2', '--out', whole])).code, 0);
+  assert.equal((await rnnlabAsync(['train', ...small, '--no-baseline', '--epochs', '1', '--out', part])).code, 0);
+  const resumed = await rnnlabAsync(['train', '--out', part, '--resume', '--epochs', '2']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.doesNotMatch(resumed.stdout, /NBSVM/);
+  const metrics = (dir: string) => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+  assert.equal(metrics(part).baseline.nbsvm, undefined);
+  assert.deepEqual(metrics(part), metrics(whole));
+  assert.equal(JSON.parse(readFileSync(join(part, 'config.json'), 'utf8')).noBaseline, true);
+});

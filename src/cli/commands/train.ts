@@ -68,6 +68,8 @@ export function register(program: Command): void {
       // but OpenBLAS can sum in another order on another thread count: unless told otherwise, continue as the run
       // went so far, so that it ends with the same bits as an uninterrupted run.
       const chosen = (key: string): boolean => cmd.getOptionValueSource(key) === 'cli' || cmd.getOptionValueSource(key) === 'env';
+      // --no-baseline too: a resumed run's metrics.json must be the uninterrupted run's (no NBSVM figure added)
+      if (!chosen('baseline') && config.noBaseline) raw.baseline = false;
       if (!chosen('threads') && !chosen('dataParallel') && !process.env.RNNLAB_BLAS_THREADS) {
         const flag = config.train.dataParallel !== undefined ? `--data-parallel ${config.train.dataParallel}`
           : config.blas?.threads ? `--threads ${config.blas.threads}` : null;
