@@ -189,7 +189,7 @@ function removeIfEmpty(dir: string): void {
 
 async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | null): Promise<RunOutcome> {
   const { dir } = req;
-  const train = resolveTrain(req.train);
+  let train = resolveTrain(req.train); // a resumed run may take its recorded thread settings below
   const log = hooks.log ?? stdoutLogger;
   const identity = runIdentity(train, req.data);
 
@@ -245,6 +245,18 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
     const filesChanged = recordedFp !== undefined && canonical(recordedFp) !== canonical(ds.fingerprint);
     if (filesChanged || canonical(savedVocab.itos) !== canonical(ds.prepared.vocab.itos) || canonical(resumeFrom.labels) !== canonical(ds.labels)) {
       throw new UserError(`the data set changed since ${dir} was started (${filesChanged ? 'its files\' fingerprint differs' : 'different vocabulary or labels'}); resume needs the same data, or start a new run`);
+    }
+  }
+  // The BLAS thread count and --data-parallel are not part of a run's identity (another machine may continue it),
+  // but OpenBLAS can sum in another order on another thread count: a resumed run given neither continues as it went
+  // so far, so that it ends with the same bits as an uninterrupted run.
+  if (resumeFrom && train.threads === null && train.dataParallel === undefined && !process.env.RNNLAB_BLAS_THREADS) {
+    const recorded = resumeFrom.train.dataParallel !== undefined ? { dataParallel: resumeFrom.train.dataParallel }
+      : resumeFrom.blas?.threads ? { threads: resumeFrom.blas.threads } : null; // ?. : a config.json from before the BLAS was recorded
+    if (recorded) {
+      train = { ...train, ...recorded };
+      const flag = 'dataParallel' in recorded ? `--data-parallel ${recorded.dataParallel}` : `--threads ${recorded.threads}`;
+      log(`resuming with the run's ${flag} (give --threads or --data-parallel to change it)`);
     }
   }
   if (train.threads !== null) setBlasThreads(train.threads);

@@ -64,23 +64,9 @@ export function register(program: Command): void {
       for (const [key, value] of Object.entries(recorded)) {
         if (cmd.getOptionValueSource(key) !== 'cli') raw[key] = value;
       }
-      const chosen = (key: string): boolean => cmd.getOptionValueSource(key) === 'cli' || cmd.getOptionValueSource(key) === 'env';
-      // --no-baseline: a resumed run's metrics.json must be the uninterrupted run's (no NBSVM figure added)
-      if (!chosen('baseline') && config.noBaseline) raw.baseline = false;
-      // The BLAS thread count and --data-parallel are not part of a run's identity (another machine may continue it),
-      // but OpenBLAS can sum in another order on another thread count: unless told otherwise, continue as the run
-      // went so far, so that it ends with the same bits as an uninterrupted run.
-      if (!chosen('threads') && !chosen('dataParallel') && !process.env.RNNLAB_BLAS_THREADS) {
-        let flag: string | null = null;
-        if (config.train.dataParallel !== undefined) {
-          raw.dataParallel = String(config.train.dataParallel);
-          flag = `--data-parallel ${raw.dataParallel}`;
-        } else if (config.blas?.threads) { // ?. : a config.json from before the BLAS was recorded
-          raw.threads = String(config.blas.threads);
-          flag = `--threads ${raw.threads}`;
-        }
-        if (flag) process.stdout.write(`resuming with the run's ${flag} (give --threads or --data-parallel to change it)\n`);
-      }
+      // --no-baseline too: a resumed run's metrics.json must be the uninterrupted run's (no NBSVM figure added).
+      // (The thread count and --data-parallel: trainRun keeps the run's own unless one is given.)
+      if (cmd.getOptionValueSource('baseline') !== 'cli' && config.noBaseline) raw.baseline = false;
     }
     let { train, data } = parseTrainCli(raw);
     // The default recipe was measured on 22,500 IMDB reviews; a small training split gets --preset small instead,

@@ -103,7 +103,7 @@ export function parseTrainCli(raw: Record<string, unknown>): { train: TrainOptio
 /**
  * A recorded run's settings as option values (the keys of cmd.opts()), for `train --resume`: every option not
  * given on the command line is taken from here, so a run resumes with only --out and --resume. Leaves out --threads, --data-parallel and --recompute
- * (this machine's business: `train --resume` keeps the run's thread count itself unless one is given) and --epochs'
+ * (this machine's business: trainRun keeps a resumed run's thread count unless one is given) and --epochs'
  * absence is filled with the recorded count (give --epochs to extend).
  */
 export function recordedOptions(config: RunConfig): Record<string, unknown> {
