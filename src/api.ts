@@ -76,7 +76,7 @@ export interface TrainCallOptions extends DataOptions, TrainSettings {
   /** Receives the lines `rnnlab train` prints (data summary, one per epoch); default: silent. */
   log?: (line: string) => void;
   /** Also fit the NBSVM baseline into metrics.json's baseline.nbsvm (default true, as `rnnlab train`; false =
-   *  --no-baseline). */
+   *  --no-baseline). Not given when resuming: the run's own choice (as `rnnlab train --resume`). */
   baseline?: boolean;
 }
 
@@ -111,7 +111,7 @@ export async function train(options: TrainCallOptions): Promise<RunOutcome> {
   const data = dataSpec(options, settings.seed);
   return trainRun({ dir: options.out, train: settings, data }, {
     resume: options.resume ?? true, log: options.log ?? silent, progress: false, onEpoch: options.onEpoch,
-    signal: options.signal, baseline: options.baseline ?? true,
+    signal: options.signal, baseline: options.baseline, defaultBaseline: true,
   });
 }
 

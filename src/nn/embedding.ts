@@ -9,7 +9,7 @@
  */
 import { UserError } from '../util/errors.ts';
 import type { PackedLayout } from './packing.ts';
-import { gatherRows, scatterAddRows } from './kernels.ts';
+import { gatherRows, inKernelMemory, scatterAddRows } from './kernels.ts';
 
 /** Gathers embeddings of the batch-major `tokens` into `out` [N, E]; fills `ids` [N] with the token id of each row. */
 export function embeddingForward(
@@ -30,7 +30,12 @@ export function embeddingForward(
       ids[r0 + j] = id;
     }
   }
-  gatherRows(out, weight, ids, lay.N, E); // the row copies, in WASM (out, weight, ids in kernel memory)
+  if (inKernelMemory(weight)) {
+    gatherRows(out, weight, ids, lay.N, E); // the row copies, in WASM (out, weight, ids in kernel memory)
+  } else {
+    // a table in another thread's memory (ModelInit.sharedEmbedding), which the kernels cannot address: the same copies
+    for (let r = 0; r < lay.N; r++) out.set(weight.subarray(ids[r]! * E, ids[r]! * E + E), r * E);
+  }
 }
 
 /** Scatter-adds the packed gradient `dOut` [N, E] into `dWeight` [V, E], using the ids saved by the forward. */

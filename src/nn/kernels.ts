@@ -163,6 +163,11 @@ export function ptr(view: Float32Array | Int32Array): number {
   return view.byteOffset;
 }
 
+/** Whether `view` lies in this thread's kernel memory (so the kernels can take it). */
+export function inKernelMemory(view: Float32Array | Int32Array): boolean {
+  return ours.has(view.buffer);
+}
+
 /** null → 0: "no buffer" to the kernels. */
 function optPtr(view: Float32Array | null): number {
   return view === null ? 0 : ptr(view);

@@ -73,6 +73,32 @@ export interface ModelInit {
    * Absent: PyTorch's init.
    */
   forgetBias?: number;
+  /**
+   * The embedding's table, read in place and never written: another model's `embedding.weight` values ([vocabSize,
+   * embed]), for a data-parallel replica on another thread (src/train/parallel/), whose memory it lies in. The model
+   * then holds no [V, E] table of its own and no [V, E] gradient: its embedding gradient is kept compact, one row per
+   * token of the batches since zeroGrad (sharedEmbeddingGrad). The other weights are drawn as without it.
+   */
+  sharedEmbedding?: Float32Array;
+}
+
+/**
+ * The embedding of a model built with ModelInit.sharedEmbedding: the table is another model's; the gradient has one
+ * row per token that got one since zeroGrad, in the order backward first met them. A replica's shard of a W1 batch
+ * reads about 5,500 of 20,000 rows, so this holds a quarter of a [V, E] gradient, and no table at all.
+ */
+interface SharedEmbedding {
+  /** the other model's table [V, E] (not in this thread's kernel memory: gathered by row copies, see embedding.ts) */
+  weights: Float32Array;
+  /** gradient rows [capacity, E], in kernel memory (the scatter kernel adds into it); rows from `count` on are +0 */
+  grad: Float32Array;
+  /** the token id of each gradient row */
+  tokens: Int32Array;
+  count: number;
+  /** token id → its gradient row + 1 (0: none since zeroGrad) */
+  slot: Int32Array;
+  /** each packed row's gradient row, the scatter's index [capRows] (kernel memory; allocated with the work buffers) */
+  rows: Int32Array;
 }
 
 /**
@@ -147,6 +173,8 @@ export class RnnClassifier {
   /** Width of the pooled feature the head reads: D per pooling kind. */
   private readonly F: number;
   private readonly embedding: Param;
+  /** ModelInit.sharedEmbedding's table and compact gradient; null for a model with its own table (the usual case). */
+  private readonly sharedEmb: SharedEmbedding | null = null;
   private readonly layers: Layer[] = [];
   private readonly fcW: Param;
   private readonly fcB: Param;
@@ -213,10 +241,19 @@ export class RnnClassifier {
     this.outDim = numClasses === 2 ? 1 : numClasses;
     const G = GATES[arch];
 
-    this.embedding = this.add(makeParam('embedding.weight', [V, E]));
+    const shared = init.sharedEmbedding;
+    if (shared) {
+      if (shared.length !== V * E) throw new Error(`sharedEmbedding: ${shared.length} values for a ${V} × ${E} embedding`);
+      this.embedding = this.add({ name: 'embedding.weight', shape: [V, E], data: shared, grad: new Float32Array(0), gradRows: null });
+      this.sharedEmb = {
+        weights: shared, grad: allocF32(0), tokens: new Int32Array(0), count: 0, slot: new Int32Array(V), rows: new Int32Array(0),
+      };
+    } else {
+      this.embedding = this.add(makeParam('embedding.weight', [V, E]));
+    }
     this.rowMark = new Uint8Array(V);
     this.rowList = new Int32Array(V);
-    this.embedding.gradRows = this.rowList.subarray(0, 0); // all zero so far
+    if (!shared) this.embedding.gradRows = this.rowList.subarray(0, 0); // all zero so far
     for (let k = 0; k < numLayers; k++) {
       const inDim = k === 0 ? E : this.D;
       const layer: Layer = { dirs: [], inDim };
@@ -244,7 +281,8 @@ export class RnnClassifier {
     const e = this.embedding.data;
     const embedStd = init.embedStd ?? 1;
     if (!(embedStd > 0 && Number.isFinite(embedStd))) throw new UserError(`embedding init std must be > 0, got ${embedStd}`);
-    for (let i = 0; i < e.length; i++) e[i] = embedStd * rng.normal();
+    if (shared) for (let i = 0; i < V * E; i++) rng.normal(); // the same draws for the other weights as without it
+    else for (let i = 0; i < e.length; i++) e[i] = embedStd * rng.normal();
     const rb = 1 / Math.sqrt(H);
     for (const layer of this.layers) {
       for (const dir of layer.dirs) for (const p of dir.params) fillUniform(p.data, rb, rng);
@@ -309,7 +347,27 @@ export class RnnClassifier {
         this.rowMark[r] = 0;
       }
     }
-    emb.gradRows = this.rowList.subarray(0, 0);
+    const s = this.sharedEmb;
+    if (s) {
+      const E = emb.shape[1]!;
+      s.grad.fill(0, 0, s.count * E);
+      for (let k = 0; k < s.count; k++) s.slot[s.tokens[k]!] = 0;
+      s.count = 0;
+    } else {
+      emb.gradRows = this.rowList.subarray(0, 0);
+    }
+  }
+
+  /**
+   * The embedding gradient of a model built with ModelInit.sharedEmbedding: `values` row k ([count, E]) is the gradient
+   * of token `tokens[k]`'s row; every other row's is +0. Views of this model's buffers, valid until the next
+   * backward() or zeroGrad().
+   */
+  sharedEmbeddingGrad(): { tokens: Int32Array; values: Float32Array } {
+    const s = this.sharedEmb;
+    if (!s) throw new Error('sharedEmbeddingGrad: this model has its own embedding table (see ModelInit.sharedEmbedding)');
+    const E = this.config.embed;
+    return { tokens: s.tokens.subarray(0, s.count), values: s.grad.subarray(0, s.count * E) };
   }
 
   /**
@@ -506,6 +564,7 @@ export class RnnClassifier {
       }
     }
     this.embeddingGrads();
+    if (this.sharedEmb) return; // its rows are listed in sharedEmb.tokens
     // The rows that now hold a gradient (with those of earlier backward calls since zeroGrad), in ascending order.
     const mark = this.rowMark, ids = this.ids;
     for (let n = 0; n < N; n++) mark[ids[n]!] = 1;
@@ -524,11 +583,43 @@ export class RnnClassifier {
     const { embed: E, arch } = this.config;
     const N = this.lay!.N;
     const G = GATES[arch];
+    // A shared embedding scatters into its compact rows: the same additions, in the same order, into other addresses.
+    const s = this.sharedEmb;
+    if (s) this.assignSharedRows(s, N);
+    const dW = s ? s.grad : this.embedding.grad;
+    const index = s ? s.rows : this.ids;
     for (let r0 = 0; r0 < N; r0 += this.embedChunk) {
       const n = Math.min(this.embedChunk, N - r0);
       for (let d = 0; d < this.dirs; d++) inputGradRows(this.calls[0]![d]!, G, r0, n, this.dEmb, d === 0 ? 0 : 1);
       if (this.lastEmbedDropout) dropoutBackward(this.dEmb, this.dEmb, this.embMask.subarray(r0 * E), n * E);
-      embeddingBackward(this.embedding.grad, this.dEmb, this.ids.subarray(r0), n, E);
+      embeddingBackward(dW, this.dEmb, index.subarray(r0), n, E);
+    }
+  }
+
+  /** s.rows[n] = the gradient row of packed row n's token, giving a row to each token that has none yet. */
+  private assignSharedRows(s: SharedEmbedding, N: number): void {
+    const { vocabSize: V, embed: E } = this.config;
+    const ids = this.ids;
+    for (let n = 0; n < N; n++) {
+      const id = ids[n]!;
+      let k = s.slot[id]!;
+      if (k === 0) {
+        if (s.count === s.tokens.length) {
+          // grow, at most to V: room for every row of this batch (its tokens are at most N), or double; the rows
+          // kept move, the new ones are +0. One allocation in the usual case of one backward per zeroGrad.
+          const cap = Math.min(V, Math.max(s.count + N - n, 2 * s.count));
+          const grad = allocF32(cap * E);
+          grad.set(s.grad.subarray(0, s.count * E));
+          release(s.grad);
+          s.grad = grad;
+          const tokens = new Int32Array(cap);
+          tokens.set(s.tokens.subarray(0, s.count));
+          s.tokens = tokens;
+        }
+        s.tokens[s.count] = id;
+        k = s.slot[id] = ++s.count;
+      }
+      s.rows[n] = k - 1;
     }
   }
 
@@ -552,28 +643,33 @@ export class RnnClassifier {
 
   /**
    * Adds a replica's gradients into this model's (data parallelism, src/train/parallel/: another thread's model ran
-   * backward on another shard of the batch). `grads` are in `params` order; the embedding's is read only in `embRows`
-   * (that replica's gradRows, ascending), and this model's gradRows become the union. Float addition is commutative,
+   * backward on another shard of the batch). `grads` are in `params` order, the embedding's entry unread: that replica
+   * was built with ModelInit.sharedEmbedding, and `embedding` is its compact gradient (sharedEmbeddingGrad: row k of
+   * `values` for token `tokens[k]`). This model's gradRows become the union. Float addition is commutative,
    * so the sum of two shards does not depend on which thread finished first.
    */
-  addGradients(grads: readonly Float32Array[], embRows: Int32Array): void {
+  addGradients(grads: readonly Float32Array[], embedding: { tokens: Int32Array; values: Float32Array }): void {
     if (grads.length !== this.params.length) throw new Error(`addGradients: ${grads.length} gradients for ${this.params.length} parameters`);
+    if (this.sharedEmb) throw new Error('addGradients: a model with a shared embedding cannot take other gradients');
     const emb = this.embedding;
     const E = emb.shape[1]!;
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i]!;
+      if (p === emb) continue; // the replica's comes compact, below
       const g = grads[i]!;
       if (g.length !== p.grad.length) throw new Error(`addGradients: ${p.name} has ${p.grad.length} values, got ${g.length}`);
-      if (p === emb) continue;
       const dst = p.grad;
       for (let j = 0; j < dst.length; j++) dst[j]! += g[j]!;
     }
-    const g = grads[this.params.indexOf(emb)]!;
+    const { tokens, values } = embedding;
+    if (values.length !== tokens.length * E) throw new Error(`addGradients: ${tokens.length} embedding rows, ${values.length} values`);
     const dst = emb.grad;
     const mark = this.rowMark;
-    for (const r of embRows) {
+    for (let k = 0; k < tokens.length; k++) {
+      const r = tokens[k]!;
       const o = r * E;
-      for (let j = o; j < o + E; j++) dst[j]! += g[j]!;
+      const src = k * E;
+      for (let j = 0; j < E; j++) dst[o + j]! += values[src + j]!;
       mark[r] = 1;
     }
     this.listGradRows();
@@ -604,6 +700,10 @@ export class RnnClassifier {
     this.releaseWork();
     this.ids = allocI32(rows);
     this.work.push(this.ids);
+    if (this.sharedEmb) {
+      this.sharedEmb.rows = allocI32(rows);
+      this.work.push(this.sharedEmb.rows);
+    }
     this.emb = this.allocWork(rows * E);
     this.dEmb = this.allocWork(Math.min(rows, this.embedChunk) * E);
     const embedDropout = (this.config.embedDropout ?? 0) > 0;

@@ -6,35 +6,12 @@
  * depend on the epoch or the seed. Dropout is off (training = false).
  */
 import { epochBatches, type EncodedSplit } from '../data/index.ts';
-import { classificationLoss, probabilities } from '../nn/loss.ts';
+import { probabilities } from '../nn/loss.ts';
 import type { RnnClassifier } from '../nn/model.ts';
-import { DivergedError } from '../util/errors.ts';
+import { batchLoss } from './batch-loss.ts';
 import type { DataParallel } from './parallel/data-parallel.ts';
 
-export interface BatchLoss {
-  /** Mean loss over the batch; NaN or ±Infinity when the model diverged. */
-  loss: number;
-  correct: number;
-}
-
-/**
- * classificationLoss, but a diverged model gives a non-finite loss instead of an exception, so the trainer can stop
- * cleanly and say where it happened. (The loss module throws on a non-finite loss; non-finite logits are caught
- * here first, and the rare finite-logit overflow is caught from its DivergedError.)
- */
-export function batchLoss(
-  logits: Float32Array, labels: Int32Array, size: number, numClasses: number, dLogits?: Float32Array,
-  classWeights?: readonly number[] | null, denominator?: number,
-): BatchLoss {
-  const outDim = numClasses === 2 ? 1 : numClasses;
-  for (let i = 0; i < size * outDim; i++) if (!Number.isFinite(logits[i]!)) return { loss: NaN, correct: 0 };
-  try {
-    return classificationLoss(logits, labels, size, numClasses, dLogits, classWeights, denominator);
-  } catch (e) {
-    if (e instanceof DivergedError) return { loss: e.value, correct: 0 };
-    throw e;
-  }
-}
+export { batchLoss, type BatchLoss } from './batch-loss.ts';
 
 export interface SplitResult {
   n: number;

@@ -104,9 +104,12 @@ export interface RunHooks {
   onEpoch?: (record: EpochRecord) => void | Promise<void>;
   /** Stop between batches/epochs; the run stays resumable (status 'interrupted'). */
   signal?: AbortSignal;
-  /** Also compute the NBSVM baseline (seconds on IMDB) for the log and metrics.json (default false; `rnnlab
-   *  train` turns it on). With `dataset`, its precomputed `nbsvm` is used. */
+  /** Also compute the NBSVM baseline (seconds on IMDB) for the log and metrics.json (`rnnlab train` turns it on).
+   *  With `dataset`, its precomputed `nbsvm` is used. Not given: a resumed run does what it did so far (config.json's
+   *  noBaseline), so that its metrics.json is the uninterrupted run's; a new one follows `defaultBaseline`. */
   baseline?: boolean;
+  /** A new run's `baseline` when none is given (default false; the library's train() makes it true). */
+  defaultBaseline?: boolean;
   /**
    * false: a selection-only run (a learning-rate search trial): the test split is never read, neither per epoch nor
    * at the end (no metrics.json); the run is scored on validation only. Default true.
@@ -228,8 +231,9 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
   }
 
   // ---- data, model, optimizer ----
-  const ds = hooks.dataset ?? await prepareDataset(req.data, hooks.onDataProgress, { baseline: hooks.baseline });
-  const nbsvm = hooks.baseline ? ds.nbsvm : undefined;
+  const baseline = hooks.baseline ?? (resumeFrom ? resumeFrom.noBaseline !== true : hooks.defaultBaseline === true);
+  const ds = hooks.dataset ?? await prepareDataset(req.data, hooks.onDataProgress, { baseline });
+  const nbsvm = baseline ? ds.nbsvm : undefined;
   if (canonical(ds.spec) !== canonical(req.data)) throw new Error('trainRun: hooks.dataset was prepared from a different data spec');
   for (const w of ds.warnings) log(`warning: ${w}`);
   const numClasses = ds.labels.length;
@@ -299,7 +303,7 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
     ...(classWeights ? { classWeights } : {}),
     ...(embeddings ? { embeddings } : {}),
     ...(evaluateTest ? {} : { testHeldBack: true as const }),
-    ...(hooks.baseline ? {} : { noBaseline: true as const }),
+    ...(baseline ? {} : { noBaseline: true as const }),
   };
 
   let state = freshState();

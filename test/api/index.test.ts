@@ -160,3 +160,23 @@ test('runExperiment({ lrSearch, seeds }) runs the fair comparison as the CLI doe
   // not silently dropped: an experiment's cores go to its workers
   await assert.rejects(runExperiment({ ...base, out: join(root, 'x'), dataParallel: 2 }), /^UserError: runExperiment: dataParallel is for train\(\)/);
 });
+
+test('train() resuming a --no-baseline run with no `baseline` given keeps it off: metrics.json is the uninterrupted run\'s', async () => {
+  const { train } = await import('../../src/index.ts');
+  const { tmpDir, writeSyntheticCsv } = await import('../train/helpers.ts');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const root = tmpDir('rnnlab-api-nb-');
+  const csv = writeSyntheticCsv(root, 120);
+  const opts = { dataset: csv, hidden: 8, embed: 8, maxLen: 20, stepSize: 2 };
+  await train({ ...opts, out: join(root, 'whole'), epochs: 2, baseline: false });
+  await train({ ...opts, out: join(root, 'part'), epochs: 1, baseline: false });
+  const resumed = await train({ ...opts, out: join(root, 'part'), epochs: 2 }); // the default would be on
+  assert.equal(resumed.resumedFrom, 1);
+  const metrics = (dir: string) => JSON.parse(readFileSync(join(root, dir, 'metrics.json'), 'utf8'));
+  assert.equal(metrics('part').baseline.nbsvm, undefined, 'no NBSVM figure added on resume');
+  assert.deepEqual(metrics('part'), metrics('whole'));
+  // a new run given nothing gets the NBSVM baseline, as `rnnlab train` does
+  await train({ ...opts, out: join(root, 'fresh'), epochs: 1 });
+  assert.equal(typeof metrics('fresh').baseline.nbsvm.accuracy, 'number');
+});
