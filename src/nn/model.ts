@@ -83,13 +83,12 @@ export interface ModelInit {
 }
 
 /**
- * The embedding of a model built with ModelInit.sharedEmbedding: the table is another model's; the gradient has one
- * row per token that got one since zeroGrad, in the order backward first met them. A replica's shard of a W1 batch
- * reads about 5,500 of 20,000 rows, so this holds a quarter of a [V, E] gradient, and no table at all.
+ * The embedding gradient of a model built with ModelInit.sharedEmbedding (its table, embedding.weight's data, is
+ * another model's, gathered by row copies: see embedding.ts): one row per token that got a gradient since zeroGrad,
+ * in the order backward first met them. A replica's shard of a W1 batch (6,400 packed rows, about 5,500 distinct
+ * tokens of 20,000) makes room for 6,400 rows: a third of a [V, E] gradient.
  */
 interface SharedEmbedding {
-  /** the other model's table [V, E] (not in this thread's kernel memory: gathered by row copies, see embedding.ts) */
-  weights: Float32Array;
   /** gradient rows [capacity, E], in kernel memory (the scatter kernel adds into it); rows from `count` on are +0 */
   grad: Float32Array;
   /** the token id of each gradient row */
@@ -173,7 +172,7 @@ export class RnnClassifier {
   /** Width of the pooled feature the head reads: D per pooling kind. */
   private readonly F: number;
   private readonly embedding: Param;
-  /** ModelInit.sharedEmbedding's table and compact gradient; null for a model with its own table (the usual case). */
+  /** ModelInit.sharedEmbedding's compact gradient; null for a model with its own table (the usual case). */
   private readonly sharedEmb: SharedEmbedding | null = null;
   private readonly layers: Layer[] = [];
   private readonly fcW: Param;
@@ -245,9 +244,7 @@ export class RnnClassifier {
     if (shared) {
       if (shared.length !== V * E) throw new Error(`sharedEmbedding: ${shared.length} values for a ${V} × ${E} embedding`);
       this.embedding = this.add({ name: 'embedding.weight', shape: [V, E], data: shared, grad: new Float32Array(0), gradRows: null });
-      this.sharedEmb = {
-        weights: shared, grad: allocF32(0), tokens: new Int32Array(0), count: 0, slot: new Int32Array(V), rows: new Int32Array(0),
-      };
+      this.sharedEmb = { grad: allocF32(0), tokens: new Int32Array(0), count: 0, slot: new Int32Array(V), rows: new Int32Array(0) };
     } else {
       this.embedding = this.add(makeParam('embedding.weight', [V, E]));
     }

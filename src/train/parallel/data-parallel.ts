@@ -12,9 +12,10 @@
  *
  * Why threads in one process and not processes: the replicas read this thread's parameters and this thread reads
  * their gradients in place, through the shared kernel memory (src/nn/kernels.ts), so a step copies only the
- * replica's dense parameters; the embedding, the largest, is read in place (ModelInit.sharedEmbedding). Each thread uses one BLAS thread (two shards on
- * one thread each beat one batch on two BLAS threads: measured in README). The calls are synchronous: the main thread
- * posts the shards, trains its own, then waits on a shared control word for each replica's reply.
+ * replica's dense parameters; the embedding, the largest, is read in place (ModelInit.sharedEmbedding). Each thread
+ * uses one BLAS thread (two shards on one thread each beat one batch on two BLAS threads: measured in README). The
+ * calls are synchronous: the main thread posts the shards, trains its own, then waits on a shared control word for
+ * each replica's reply.
  */
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { RnnClassifier } from '../../nn/model.ts';

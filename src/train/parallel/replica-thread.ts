@@ -6,8 +6,9 @@
  * ModelInit.sharedEmbedding), and its embedding gradient is compact (a row per token of the shard, not a [V, E]
  * table): two [V, E] buffers fewer, 20 MB at W1's 20,000 × 128. Before each shard it copies the main thread's other
  * parameters, which are small. It then runs forward, loss and backward on the shard into its own gradients, which
- * the main thread reads in place and adds to its own. Requests come as messages; each reply goes back on the port, then the control word is bumped and
- * notified (the main thread waits on it synchronously, so the step stays one synchronous call).
+ * the main thread reads in place and adds to its own. Requests come as messages; each reply goes back on the port,
+ * then the control word is bumped and notified (the main thread waits on it synchronously, so the step stays one
+ * synchronous call).
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { RnnClassifier, type ModelConfig } from '../../nn/model.ts';
