@@ -122,9 +122,10 @@ export function planGrid(input: PlanInput): { cells: PlannedCell[]; settings: Ex
           if (isPreset) fromPreset.add(key); else fromPreset.delete(key);
         }
       }
-      // a preset's --step-size goes with its step schedule: dropped where the config or a flag chose another one
+      // a preset's --step-size goes with a step schedule, a preset's other schedule yields to a --step-size: dropped
+      // where the config or a flag chose otherwise
       for (const key of fromPreset) {
-        if (!presetOptionApplies(key, (option) => (fromPreset.has(option) ? undefined : merged[option]))) delete merged[key];
+        if (!presetOptionApplies(key, merged[key], (option) => (fromPreset.has(option) ? undefined : merged[option]))) delete merged[key];
       }
       let train: TrainOptions;
       try {

@@ -21,6 +21,7 @@ function recorded(config: Record<string, any>, key: string): unknown {
     case 'maxLen': return String(config.data.spec.prepare.maxLen);
     case 'vocabSize': return String(config.data.spec.prepare.maxSize);
     case 'stepSize': return String(t.schedule.options.stepSize);
+    case 'schedule': return t.schedule.kind;
     case 'bidirectional': return t.bidirectional;
     case 'select': return t.select;
     case 'pooling': return t.pooling;
@@ -62,17 +63,19 @@ test('--preset with a flag that disagrees: the flag wins; an unknown preset is a
   oneLineError(rnnlab(['train', ...small, '--preset', 'fast', '--out', join(root, 'x')]), /unknown --preset 'fast'; use strong/);
 });
 
-test('--preset strong --schedule cosine: the preset\'s --step-size (its step schedule\'s) is left out, not an error', () => {
-  const out = join(root, 'cosine');
-  const r = rnnlab(['train', ...small, '--preset', 'strong', '--schedule', 'cosine', '--epochs', '1', '--max-len', '12', '--out', out]);
+test('--preset strong beside a step schedule: --step-size asks for one (the preset\'s cosine is left out), --schedule step too', () => {
+  const out = join(root, 'step2');
+  const r = rnnlab(['train', ...small, '--preset', 'strong', '--step-size', '2', '--epochs', '3', '--max-len', '12', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-  assert.equal(config.train.schedule.kind, 'cosine');
-  assert.equal(config.train.schedule.options.stepSize, undefined);
-  assert.equal(config.train.wordDropout, 0.25, 'the rest of the preset still applies');
-  // the line that says what the preset filled names what it filled: not --step-size, nor the --epochs given
+  assert.deepEqual(config.train.schedule, { kind: 'step', options: { stepSize: 2, gamma: 0.1 } });
+  assert.equal(config.train.wordDropout, Number(TRAIN_PRESETS.strong.options.wordDropout), 'the rest of the preset applies');
+  // the line that says what the preset filled names what it filled: not --schedule, nor the --epochs given
   assert.match(r.stdout, /^preset strong: --bidirectional .*--word-dropout 0\.25 .*\(besides the flags given on the command line\)$/m);
-  assert.doesNotMatch(r.stdout, /^preset strong: .*(--step-size|--epochs)/m);
+  assert.doesNotMatch(r.stdout, /^preset strong: .*(--schedule|--epochs)/m);
+  const step = join(root, 'step-default');
+  assert.equal(rnnlab(['train', ...small, '--preset', 'strong', '--schedule', 'step', '--epochs', '3', '--max-len', '12', '--out', step]).code, 0);
+  assert.equal(JSON.parse(readFileSync(join(step, 'config.json'), 'utf8')).train.schedule.kind, 'step');
   // a --step-size the user typed beside another schedule is still the user's mistake, said in one line
   oneLineError(rnnlab(['train', ...small, '--preset', 'strong', '--schedule', 'cosine', '--step-size', '2', '--out', join(root, 'cos2')]),
     /--step-size only applies to --schedule step/);

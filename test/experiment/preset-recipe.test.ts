@@ -32,17 +32,17 @@ test('--preset strong applies to every cell; "all" in a config and flags overrid
   }
 });
 
-test('--preset strong beside another schedule: the preset\'s --step-size is dropped there, kept where its step schedule runs', { timeout: 120_000 }, () => {
+test('--preset strong beside a cell\'s --step-size: that cell runs the step schedule it asked for, the others the preset\'s cosine', { timeout: 120_000 }, () => {
   const dir = tempDir();
   const csv = writeSyntheticCsv(dir);
   const out = join(dir, 'exp');
   const config = join(dir, 'grid.json');
-  writeFileSync(config, JSON.stringify({ cells: { 'gru/adam': { schedule: 'cosine' } } }));
+  writeFileSync(config, JSON.stringify({ cells: { 'gru/adam': { stepSize: 1 } } }));
   const r = runCli(['experiment', '--dataset', csv, '--embed', '6', '--hidden', '5', '--batch-size', '16',
-    '--archs', 'rnn,gru', '--optimizers', 'adam', '--epochs', '1', '--no-baseline', '--preset', 'strong',
+    '--archs', 'rnn,gru', '--optimizers', 'adam', '--epochs', '2', '--no-baseline', '--preset', 'strong',
     '--config', config, '--out', out]);
   assert.equal(r.status, 0, r.stderr);
   const read = (cell: string) => JSON.parse(readFileSync(join(out, cell, 'config.json'), 'utf8')).train;
-  assert.deepEqual(read('gru-adam').schedule, { kind: 'cosine', options: { totalEpochs: 1, etaMin: 0 } });
-  assert.equal(read('rnn-adam').schedule.options.stepSize, Number(TRAIN_PRESETS.strong.options.stepSize));
+  assert.deepEqual(read('gru-adam').schedule, { kind: 'step', options: { stepSize: 1, gamma: 0.1 } });
+  assert.equal(read('rnn-adam').schedule.kind, TRAIN_PRESETS.strong.options.schedule);
 });

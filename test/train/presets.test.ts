@@ -1,0 +1,28 @@
+/**
+ * src/train/presets.ts: a preset fills what the user left out, except a value the user's own choices make
+ * meaningless — a preset's --step-size beside another schedule, a preset's cosine schedule beside a --step-size.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyTrainPreset, presetOptionApplies } from '../../src/train/presets.ts';
+
+test('presetOptionApplies: --step-size only beside a step schedule, and a step size the user gave asks for one', () => {
+  const user = (given: Record<string, unknown>) => (option: string) => given[option];
+  assert.equal(presetOptionApplies('stepSize', '3', user({})), true);
+  assert.equal(presetOptionApplies('stepSize', '3', user({ schedule: 'step' })), true);
+  assert.equal(presetOptionApplies('stepSize', '3', user({ schedule: 'Cosine' })), false);
+  assert.equal(presetOptionApplies('schedule', 'cosine', user({})), true);
+  assert.equal(presetOptionApplies('schedule', 'cosine', user({ stepSize: 2 })), false);
+  assert.equal(presetOptionApplies('schedule', 'step', user({ stepSize: 2 })), true, 'a step schedule goes with it');
+  assert.equal(presetOptionApplies('dropout', '0.5', user({ schedule: 'constant', stepSize: 2 })), true);
+});
+
+test('applyTrainPreset fills what was not given and says what it filled; an unknown name is one line', () => {
+  const raw: Record<string, unknown> = { stepSize: 2, dropout: 0.1 };
+  const applied = applyTrainPreset('strong', raw, (key) => key in { stepSize: 1, dropout: 1 });
+  assert.equal(raw.dropout, 0.1, 'the user\'s value wins');
+  assert.equal(raw.schedule, undefined, 'the preset\'s cosine schedule yields to the --step-size given');
+  assert.equal(raw.wordDropout, '0.25');
+  assert.equal('schedule' in applied.options || 'dropout' in applied.options, false);
+  assert.throws(() => applyTrainPreset('fast', {}, () => false), /^UserError: unknown --preset 'fast'; use strong, small$/);
+});
