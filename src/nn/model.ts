@@ -200,7 +200,10 @@ export class RnnClassifier {
   /** One chunk of the embedding's input gradient (see embeddingGrads): [embedChunk, E]. */
   private dEmb: Float32Array = new Float32Array(0);
   private embedChunk = EMBED_GRAD_CHUNK;
-  /** The embedding rows with a gradient since the last zeroGrad: a mark per row and their ascending list. */
+  /**
+   * The embedding rows with a gradient since the last zeroGrad: a mark per row and their ascending list (empty with a
+   * shared embedding, whose rows are listed in sharedEmb.tokens).
+   */
   private readonly rowMark: Uint8Array;
   private readonly rowList: Int32Array;
   private feat = new Float32Array(0);
@@ -248,8 +251,8 @@ export class RnnClassifier {
     } else {
       this.embedding = this.add(makeParam('embedding.weight', [V, E]));
     }
-    this.rowMark = new Uint8Array(V);
-    this.rowList = new Int32Array(V);
+    this.rowMark = new Uint8Array(shared ? 0 : V);
+    this.rowList = new Int32Array(shared ? 0 : V);
     if (!shared) this.embedding.gradRows = this.rowList.subarray(0, 0); // all zero so far
     for (let k = 0; k < numLayers; k++) {
       const inDim = k === 0 ? E : this.D;
