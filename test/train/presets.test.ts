@@ -22,7 +22,7 @@ test('applyTrainPreset fills what was not given and says what it filled; an unkn
   const applied = applyTrainPreset('strong', raw, (key) => key in { stepSize: 1, dropout: 1 });
   assert.equal(raw.dropout, 0.1, 'the user\'s value wins');
   assert.equal(raw.schedule, undefined, 'the preset\'s cosine schedule yields to the --step-size given');
-  assert.equal(raw.wordDropout, '0.25');
+  assert.equal(raw.wordDropout, '0.4');
   assert.equal('schedule' in applied.options || 'dropout' in applied.options, false);
   assert.throws(() => applyTrainPreset('fast', {}, () => false), /^UserError: unknown --preset 'fast'; use strong, small$/);
 });
