@@ -71,7 +71,8 @@ test('--preset strong beside a step schedule: --step-size asks for one (the pres
   assert.deepEqual(config.train.schedule, { kind: 'step', options: { stepSize: 2, gamma: 0.1 } });
   assert.equal(config.train.wordDropout, Number(TRAIN_PRESETS.strong.options.wordDropout), 'the rest of the preset applies');
   // the line that says what the preset filled names what it filled: not --schedule, nor the --epochs given
-  assert.match(r.stdout, /^preset strong: --bidirectional .*--word-dropout 0\.25 .*\(besides the flags given on the command line\)$/m);
+  const wordDropout = String(TRAIN_PRESETS.strong.options.wordDropout).replace('.', '\\.');
+  assert.match(r.stdout, new RegExp(`^preset strong: --bidirectional .*--word-dropout ${wordDropout} .*\\(besides the flags given on the command line\\)$`, 'm'));
   assert.doesNotMatch(r.stdout, /^preset strong: .*(--schedule|--epochs)/m);
   const step = join(root, 'step-default');
   assert.equal(rnnlab(['train', ...small, '--preset', 'strong', '--schedule', 'step', '--epochs', '3', '--max-len', '12', '--out', step]).code, 0);
