@@ -9,7 +9,8 @@
  *     last     the LAST sentence of each review instead (files last-sentence-*): a second short-text set, to check
  *              on other texts a recipe that was chosen on the first-sentence sets
  *
- * Writes OUT/first-sentence-{1000,3000,10000}.train.jsonl and OUT/first-sentence.test.jsonl, one
+ * Writes OUT/first-sentence-{1000,3000,10000}.train.jsonl, OUT/first-sentence.test.jsonl and
+ * OUT/first-sentence.dev.jsonl (5,000 more training-half texts, for choosing a recipe without the test texts), one
  * {"text": …, "label": "neg" | "pos"} per line, each class half of every file. Then, e.g.:
  *   rnnlab baseline --dataset OUT/first-sentence-1000.train.jsonl --test OUT/first-sentence.test.jsonl
  *
@@ -28,6 +29,7 @@ const archive = process.argv[2] ?? process.env.RNNLAB_IMDB ?? '../shared/data/im
 const out = process.argv[3] ?? 'data/short-imdb';
 const SIZES = [1000, 3000, 10_000];
 const TEST_SIZE = 5000;
+const DEV_SIZE = 5000;
 
 const which = process.argv[4] === 'last' ? 'last' : 'first';
 
@@ -66,8 +68,9 @@ function shuffledByClass(examples: Example[], seed: number): Example[][] {
   return byClass;
 }
 
-function write(path: string, byClass: Example[][], n: number): void {
-  const rows = byClass.flatMap((list) => list.slice(0, n / 2));
+/** Writes `n` texts, half of each class, taken from position `from` of each class's list. */
+function write(path: string, byClass: Example[][], n: number, from = 0): void {
+  const rows = byClass.flatMap((list) => list.slice(from, from + n / 2));
   if (rows.length !== n) throw new Error(`${path}: only ${rows.length} texts for ${n}`);
   writeFileSync(path + '.tmp', rows.map((e) => JSON.stringify({ text: e.text, label: IMDB_LABELS[e.label] })).join('\n') + '\n');
   renameSync(path + '.tmp', path);
@@ -79,4 +82,8 @@ const imdb = await readImdbArchive(archive);
 mkdirSync(out, { recursive: true });
 const train = shuffledByClass(imdb.train, 14);
 for (const n of SIZES) write(join(out, `${which}-sentence-${n}.train.jsonl`), train, n);
+// A development set for choosing a recipe without reading the test texts: 5,000 more texts of IMDB's training half,
+// after the largest training set's (so disjoint from every training set; its films may recur there, as in a
+// validation split, never in the test half).
+write(join(out, `${which}-sentence.dev.jsonl`), train, DEV_SIZE, Math.max(...SIZES) / 2);
 write(join(out, `${which}-sentence.test.jsonl`), shuffledByClass(imdb.test, 15), TEST_SIZE);
