@@ -90,6 +90,13 @@ test('train({ preset }) fills what the caller left out, as `rnnlab train --prese
   assert.equal(config.data.spec.prepare.maxLen, 400);
   assert.equal(config.train.epochs, 1, 'the caller\'s epochs win');
   assert.equal(config.train.hidden, 4);
+  // every key of the small preset reaches the run through the library too (the weight average and word dropout)
+  const small = join(root, 'small');
+  assert.equal((await train({ out: small, dataset: csv, preset: 'small', hidden: 4, embed: 4, epochs: 1, baseline: false })).status, 'ok');
+  const smallConfig = JSON.parse(readFileSync(join(small, 'config.json'), 'utf8'));
+  assert.equal(smallConfig.train.ema, 0.99);
+  assert.equal(smallConfig.train.wordDropout, 0.25);
+  assert.equal(smallConfig.train.select, 'val-accuracy');
 });
 
 test('train → loadModel → predict / evaluate, and runExperiment with a signal and no signal handlers of its own', async () => {
