@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { oneLineError, rnnlab } from './helpers.ts';
 import { tmpDir, writeSyntheticCsv } from '../train/helpers.ts';
 import { TRAIN_PRESETS } from '../../src/train/presets.ts';
+import { SMALL_SET } from '../../src/train/run.ts';
 
 const root = tmpDir('rnnlab-cli-preset-');
 const csv = writeSyntheticCsv(root, 120);
@@ -83,7 +84,7 @@ test('--preset strong beside a step schedule: --step-size asks for one (the pres
 });
 
 test('a small training set on the default recipe gets --preset small (said in one line); not with --epochs, a preset or --resume', () => {
-  const said = /^\d+ training examples \(under 5,000\): preset small applied: --bidirectional .*--epochs 30/m;
+  const said = new RegExp(`^\\d+ training examples \\(under ${SMALL_SET.toLocaleString('en-US')}\\): preset small applied: --bidirectional .*--epochs 30`, 'm');
   const out = join(root, 'auto-small');
   const args = ['train', ...small, '--max-len', '12', '--out', out];
   const auto = rnnlab(args);
