@@ -56,23 +56,30 @@ export const TRAIN_PRESETS = {
 export type TrainPresetName = keyof typeof TRAIN_PRESETS;
 export const TRAIN_PRESET_NAMES = Object.keys(TRAIN_PRESETS) as TrainPresetName[];
 
-/** Options that mean something only beside one value of another option (--step-size: only with --schedule step). */
-const ONLY_WITH: Record<string, { option: string; value: string }> = { stepSize: { option: 'schedule', value: 'step' } };
+/**
+ * Options that mean something only beside some values of another option: --step-size only with --schedule step,
+ * --gamma only with step or plateau (the schedules that cut the rate).
+ */
+const ONLY_WITH: Record<string, { option: string; values: readonly string[] }> = {
+  stepSize: { option: 'schedule', values: ['step'] },
+  gamma: { option: 'schedule', values: ['step', 'plateau'] },
+};
 
 /**
  * Whether a preset's `value` for `key` still means something beside the user's own choices (`chosen(option)`: the
  * value the user gave, or undefined). False for a preset's --step-size when the user chose a schedule other than
- * step, and for a preset's schedule other than step when the user gave --step-size (which asks for the step
- * schedule: `--preset strong --step-size 2` is a step schedule, not an error about the preset's cosine one).
+ * step, and for a preset's schedule that ignores an option the user gave: `--preset strong --step-size 2` is a step
+ * schedule and `--preset strong --gamma 0.5` the default step schedule cutting by 0.5, not an error about the
+ * preset's cosine one.
  */
 export function presetOptionApplies(key: string, value: unknown, chosen: (option: string) => unknown): boolean {
   const only = ONLY_WITH[key];
   if (only) {
     const other = chosen(only.option);
-    if (other !== undefined && String(other).toLowerCase() !== only.value) return false;
+    if (other !== undefined && !only.values.includes(String(other).toLowerCase())) return false;
   }
   for (const [dependent, rule] of Object.entries(ONLY_WITH)) {
-    if (rule.option === key && String(value).toLowerCase() !== rule.value && chosen(dependent) !== undefined) return false;
+    if (rule.option === key && !rule.values.includes(String(value).toLowerCase()) && chosen(dependent) !== undefined) return false;
   }
   return true;
 }
@@ -89,7 +96,7 @@ export function applyTrainPreset(name: string, raw: Record<string, unknown>, giv
   const applied: Record<string, string | true> = {};
   for (const [key, value] of Object.entries(preset.options)) {
     if (given(key)) continue;
-    // `--preset strong --step-size 2`: the user asked for a step schedule; the preset's cosine one is not applied
+    // `--preset strong --step-size 2` (or --gamma 0.5): the user asked for a step schedule; the preset's cosine is not applied
     if (!presetOptionApplies(key, value, (option) => (given(option) ? raw[option] : undefined))) continue;
     raw[key] = value;
     applied[key] = value;

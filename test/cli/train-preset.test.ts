@@ -83,6 +83,18 @@ test('--preset strong beside a step schedule: --step-size asks for one (the pres
     /--step-size only applies to --schedule step/);
 });
 
+test('--preset strong with --gamma: the default step schedule cutting by that factor; with --schedule cosine, one line', () => {
+  const out = join(root, 'gamma');
+  const r = rnnlab(['train', ...small, '--preset', 'strong', '--gamma', '0.5', '--epochs', '3', '--max-len', '12', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  assert.deepEqual(config.train.schedule, { kind: 'step', options: { stepSize: 1, gamma: 0.5 } });
+  assert.equal(config.train.bidirectional, true, 'the rest of the preset applies');
+  assert.doesNotMatch(r.stdout, /^preset strong: .*--schedule/m);
+  oneLineError(rnnlab(['train', ...small, '--preset', 'strong', '--schedule', 'cosine', '--gamma', '0.5', '--out', join(root, 'cos-gamma')]),
+    /--gamma only applies to --schedule step or plateau \(this run uses cosine\)/);
+});
+
 test('a small training set on the default recipe gets --preset small (said in one line); not with --epochs, a preset or --resume', () => {
   const said = new RegExp(`^\\d+ training examples \\(under ${SMALL_SET.toLocaleString('en-US')}\\): preset small applied: --bidirectional .*--epochs 30`, 'm');
   const out = join(root, 'auto-small');
