@@ -207,8 +207,13 @@ async function trainRunHeld(req: RunRequest, hooks: RunHooks, stale: RunLock | n
     const saved = readRunConfig(dir);
     const diffs = identityDifferences(runIdentity(saved.train, saved.data.spec), identity);
     if (diffs.length > 0) {
-      // the step schedule's default step size follows --epochs, so extending such a run changes it unless pinned
-      const hint = diffs.some((d) => d.startsWith('--step-size')) ? ` (to extend it, pass --step-size ${saved.train.schedule.options.stepSize})` : '';
+      // the step schedule's default step size follows --epochs, so extending such a run changes it unless pinned;
+      // a cosine schedule's length is --epochs itself, and its finished epochs ran on that curve, so it cannot grow
+      const hint = diffs.some((d) => d.startsWith('--step-size'))
+        ? ` (to extend it, pass --step-size ${saved.train.schedule.options.stepSize})`
+        : diffs.some((d) => d.startsWith('--epochs (the cosine'))
+          ? ` (a cosine run cannot be extended: its rate was planned to reach 0 at epoch ${saved.train.schedule.options.totalEpochs}; train a new run with the --epochs you want)`
+          : '';
       throw new UserError(`output folder ${dir} holds a different run: ${diffs.join(', ')}${hint}; ` +
         'give the run\'s settings (rnnlab train --resume reads them from its config.json), choose another --out, or delete the folder');
     }

@@ -280,6 +280,13 @@ test('a folder holding a different run, or foreign files, is refused with one li
   );
   const extended = await trainRun({ dir: stepDir, train: smallTrain({ epochs: 2, schedule: 'step', stepSize: 1 }), data: spec }, quiet);
   assert.equal(extended.epochsCompleted, 2);
+  // a cosine schedule's length is --epochs: extending it would rewrite the rates its finished epochs ran on
+  const cosDir = join(root, 'cosine-extend');
+  await trainRun({ dir: cosDir, train: smallTrain({ epochs: 1, schedule: 'cosine' }), data: spec }, quiet);
+  await assert.rejects(
+    trainRun({ dir: cosDir, train: smallTrain({ epochs: 2, schedule: 'cosine' }), data: spec }, quiet),
+    (e: unknown) => e instanceof UserError && /--epochs \(the cosine schedule's length\) 1 \(run\) vs 2 \(given\) \(a cosine run cannot be extended: its rate was planned to reach 0 at epoch 1; train a new run/.test(e.message),
+  );
   const foreign = join(root, 'foreign');
   mkdirSync(foreign);
   writeFileSync(join(foreign, 'notes.txt'), 'mine');
