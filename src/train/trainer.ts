@@ -13,7 +13,8 @@
  *                    save checkpoint.safetensors (last epoch: weights, optimizer, scheduler, RNG, history),
  *                    (snapshots: a search trial also keeps this epoch's evaluated weights, see run-dir.ts)
  *                    history.jsonl and status.json; log one line
- *                    early stopping: stop after `patience` epochs without a better validation score
+ *                    early stopping: stop after `patience` epochs without a better validation score (under
+ *                    val-accuracy, a new lowest validation loss also counts: the run is still learning)
  *
  * Divergence (the rule is in divergence.ts): a non-finite batch loss or gradient norm stops the run at that step,
  * before its update; an epoch whose mean training loss is over 100 × chance stops it after that epoch, before the
@@ -139,7 +140,11 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
       state.badEpochs = 0;
       averaged(() => saveModelWeights(ctx.dir, ctx.model));
     } else if (epoch > 0) {
-      state.badEpochs++;
+      // Under --select val-accuracy an epoch with the lowest validation loss so far is still learning: on a small
+      // validation split the accuracy moves in coarse steps and can sit on a tie (the earliest is kept) while the
+      // loss falls, and patience alone would stop such a run. The kept epoch is still chosen by accuracy alone.
+      if (selectOf(train) === 'val-accuracy' && hasVal && val.loss < lowestValLoss(state.history)) state.badEpochs = 0;
+      else state.badEpochs++;
       if (train.patience !== null && state.badEpochs >= train.patience && epoch < train.epochs) state.stoppedEarly = true;
     }
     state.epoch = epoch;
@@ -158,7 +163,7 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
     });
     ctx.log(formatEpochLine(record, train.epochs, isBest && hasVal));
     if (state.stoppedEarly) {
-      const what = (train.select ?? 'val-loss') === 'val-accuracy' ? 'higher validation accuracy' : 'lower validation loss';
+      const what = selectOf(train) === 'val-accuracy' ? 'higher validation accuracy nor lower validation loss' : 'lower validation loss';
       ctx.log(`early stopping: no ${what} for ${state.badEpochs} epochs (best: epoch ${state.bestEpoch})`);
     }
     await ctx.onEpoch?.(record);
@@ -166,10 +171,19 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
   return { status: 'ok' };
 }
 
+const selectOf = (train: ResolvedTrain) => train.select ?? 'val-loss';
+
 /** Is this epoch's validation result strictly better than the kept epoch's under the run's --select rule? */
 function better(train: ResolvedTrain, val: { loss: number; accuracy: number }, kept: EpochRecord): boolean {
-  if ((train.select ?? 'val-loss') === 'val-accuracy') return val.accuracy > (kept.valAccuracy ?? -Infinity);
+  if (selectOf(train) === 'val-accuracy') return val.accuracy > (kept.valAccuracy ?? -Infinity);
   return val.loss < (kept.valLoss ?? Infinity);
+}
+
+/** The lowest validation loss among the epochs recorded so far (epoch 0, the untrained model, included). */
+function lowestValLoss(history: readonly EpochRecord[]): number {
+  let lowest = Infinity;
+  for (const h of history) if (h.valLoss !== null && h.valLoss < lowest) lowest = h.valLoss;
+  return lowest;
 }
 
 type Stopped = Exclude<LoopEnd, { status: 'ok' }>;

@@ -260,6 +260,25 @@ test('early stopping: --patience stops after that many epochs without a lower va
   assert.equal(again.alreadyFinished, true);
 });
 
+test('--patience under --select val-accuracy: an epoch with a new lowest validation loss is still learning', async () => {
+  // 32 validation texts: the accuracy moves in steps of 3.1 points and ties (0.969 at epochs 4-6) while the loss falls
+  const dir = join(root, 'patience-acc');
+  const out = await trainRun({ dir, train: smallTrain({ epochs: 10, patience: 2, select: 'val-accuracy' }), data: spec }, quiet);
+  const h = out.history;
+  // the case this is about: two epochs in a row without a higher accuracy (patience 2 on accuracy alone stops there)
+  const accuracyOnly = h.findIndex((r, i) => i >= 3 && r.valAccuracy! <= Math.max(...h.slice(1, i - 1).map((x) => x.valAccuracy!))
+    && h[i - 1]!.valAccuracy! <= Math.max(...h.slice(1, i - 1).map((x) => x.valAccuracy!)));
+  assert.ok(accuracyOnly > 0 && accuracyOnly < 10, 'the synthetic run has two epochs in a row without a higher accuracy');
+  // ... while its validation loss kept falling, so the run went on to its last epoch
+  assert.equal(out.stoppedEarly, false);
+  assert.equal(h[h.length - 1]!.epoch, 10);
+  // the kept epoch is still the earliest with the highest validation accuracy, whatever the loss did
+  const top = Math.max(...h.slice(1).map((r) => r.valAccuracy!));
+  assert.equal(out.bestEpoch, h.findIndex((r, i) => i > 0 && r.valAccuracy === top));
+  // with patience counted on accuracy alone it would have stopped at accuracyOnly and kept an earlier, worse epoch
+  assert.ok(h[out.bestEpoch!]!.valAccuracy! > Math.max(...h.slice(1, accuracyOnly + 1).map((r) => r.valAccuracy!)));
+});
+
 test('a folder holding a different run, or foreign files, is refused with one line', async () => {
   const dir = join(root, 'learn');
   await assert.rejects(

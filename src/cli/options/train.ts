@@ -49,7 +49,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--gamma <g>', 'step / plateau schedule: lr multiplier per cut, in (0, 1) (default: 0.1)')
     .option('--class-weights <how>', "weight the training loss per class: 'none' or 'balanced' (binary: PyTorch's pos_weight = negatives/positives; more classes: n/(C·n_c)) (default: none)")
     .option('--select <rule>', `which epoch's weights are kept, judged on the validation split: ${SELECTS.join(' | ')} (lowest loss / highest accuracy; the earliest wins ties). Epoch 0, the untrained model, is never kept; without a validation split the last epoch is (default: ${DEFAULT_SELECT})`)
-    .option('--patience <n>', 'early stopping: stop after n epochs without a better --select score (default: off)')
+    .option('--patience <n>', 'early stopping: stop after n epochs without a better --select score (under val-accuracy, an epoch with the lowest validation loss so far counts as better too: the run is still learning) (default: off)')
     .option('--threads <n>', 'BLAS threads (default: RNNLAB_BLAS_THREADS or the BLAS library\'s own)')
     .option('--data-parallel <n>', 'split each batch over n threads, one BLAS thread each, and add their gradients (instead of --threads; not bit-identical to n = 1, but to itself) (default: 1)')
     .option('--recompute', 'keep only each layer\'s output for backward and recompute the rest there: far less memory for stacked layers, about one more forward pass of time, bit-identical results');
