@@ -35,12 +35,13 @@ export const TRAIN_PRESETS = {
    * 1,000-text set are 145 optimizer steps, far too few, and the default model memorises such a set within ~5 epochs
    * (its validation loss then rises while its accuracy still climbs, so the kept epoch is chosen by accuracy).
    * Small initial embeddings (std 0.05) and dropout on the tokens and the pooled feature are what closed the gap to
-   * NBSVM there; --patience stops a run once its validation accuracy has not improved for 5 epochs. Word dropout
-   * (one training token in four hidden as <unk>) and an average of the weights over about the last 100 steps
-   * (--ema 0.99; on 2,700 texts that is about an epoch) joined on 2026-12-07: they gained on every set and cell of
-   * a probe with its rule fixed before the runs (README "Weight averaging and word dropout: adopted"). Patience 5
-   * replaced 10 the same day: on 10,000 texts a GRU kept a late, over-fitted epoch that the shorter patience never
-   * reaches, and on the smaller sets every run kept the same epoch (README "Choosing on a development set").
+   * NBSVM there; --patience stops a run once neither its validation accuracy nor its validation loss has improved
+   * for 5 epochs (src/train/trainer.ts). Word dropout (one training token in four hidden as <unk>) and an average of
+   * the weights over about the last 100 steps (--ema 0.99; on 2,700 texts that is about an epoch) joined on
+   * 2026-12-07: they gained on every set and cell of a probe with its rule fixed before the runs (README "Weight
+   * averaging and word dropout: adopted"). Patience 5 replaced 10 the same day: on 10,000 texts a GRU kept a late,
+   * over-fitted epoch that the shorter patience never reaches, and on the smaller sets every run kept the same epoch
+   * (README "Choosing on a development set").
    * `rnnlab train` applies it by itself to a training split under SMALL_SET (10,000) examples when neither --preset
    * nor --epochs was given (src/cli/commands/train.ts).
    */
