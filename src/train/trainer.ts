@@ -32,6 +32,7 @@ import { clipGradNorm, type Optimizer, type Scheduler, type WeightAverage } from
 import { DivergedError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
 import type { ResolvedTrain } from './config.ts';
+import { DEFAULT_SELECT } from './options.ts';
 import { batchLoss, evaluateSplitAsync, type BatchLoss, type SplitResult } from './evaluate.ts';
 import type { DataParallel } from './parallel/data-parallel.ts';
 import type { Batch } from '../data/types.ts';
@@ -171,7 +172,8 @@ export async function trainLoop(ctx: LoopContext, state: LoopState): Promise<Loo
   return { status: 'ok' };
 }
 
-const selectOf = (train: ResolvedTrain) => train.select ?? 'val-loss';
+/** The run's --select rule (configs written before --select have none: the default). */
+const selectOf = (train: ResolvedTrain) => train.select ?? DEFAULT_SELECT;
 
 /** Is this epoch's validation result strictly better than the kept epoch's under the run's --select rule? */
 function better(train: ResolvedTrain, val: { loss: number; accuracy: number }, kept: EpochRecord): boolean {

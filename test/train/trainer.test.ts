@@ -266,8 +266,11 @@ test('--patience under --select val-accuracy: an epoch with a new lowest validat
   const out = await trainRun({ dir, train: smallTrain({ epochs: 10, patience: 2, select: 'val-accuracy' }), data: spec }, quiet);
   const h = out.history;
   // the case this is about: two epochs in a row without a higher accuracy (patience 2 on accuracy alone stops there)
-  const accuracyOnly = h.findIndex((r, i) => i >= 3 && r.valAccuracy! <= Math.max(...h.slice(1, i - 1).map((x) => x.valAccuracy!))
-    && h[i - 1]!.valAccuracy! <= Math.max(...h.slice(1, i - 1).map((x) => x.valAccuracy!)));
+  const accuracyOnly = h.findIndex((r, i) => {
+    if (i < 3) return false;
+    const best = Math.max(...h.slice(1, i - 1).map((x) => x.valAccuracy!)); // the best before epoch i - 1
+    return h[i - 1]!.valAccuracy! <= best && r.valAccuracy! <= best;
+  });
   assert.ok(accuracyOnly > 0 && accuracyOnly < 10, 'the synthetic run has two epochs in a row without a higher accuracy');
   // ... while its validation loss kept falling, so the run went on to its last epoch
   assert.equal(out.stoppedEarly, false);
