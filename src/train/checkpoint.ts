@@ -27,9 +27,11 @@ export interface LoopState {
   epoch: number;
   history: EpochRecord[];
   bestEpoch: number | null;
-  /** Lowest validation loss so far (null: none yet, or no validation split). */
+  /** The kept epoch's validation loss (null: none yet, or no validation split); under --select val-accuracy not
+   *  the lowest so far (trainer.ts derives that from history). */
   bestValLoss: number | null;
-  /** Consecutive epochs without a lower validation loss (early stopping). */
+  /** Consecutive epochs without a better --select score (early stopping; under val-accuracy a new lowest validation
+   *  loss also resets it: trainer.ts). */
   badEpochs: number;
   stoppedEarly: boolean;
   /** Training wall time of all sessions so far, seconds. */
