@@ -4,12 +4,12 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { oneLineError, rnnlab } from './helpers.ts';
 import { tmpDir, writeSyntheticCsv } from '../train/helpers.ts';
 import { TRAIN_PRESETS } from '../../src/train/presets.ts';
 import { SMALL_SET } from '../../src/train/run.ts';
+import { readRunConfig } from '../../src/train/run-dir.ts';
 
 const root = tmpDir('rnnlab-cli-preset-');
 const csv = writeSyntheticCsv(root, 120);
@@ -36,7 +36,7 @@ for (const [name, preset] of Object.entries(TRAIN_PRESETS)) {
     const r = rnnlab(['train', ...small, '--preset', name, '--epochs', '1', '--max-len', '12', '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^preset ${name}: --`, 'm'));
-    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    const config = readRunConfig(out);
     for (const [key, value] of Object.entries(preset.options)) {
       if (key === 'epochs' || key === 'maxLen') continue; // given on the command line: checked below
       assert.deepEqual(recorded(config, key), value, `${name}: ${key}`);
@@ -57,7 +57,7 @@ test('--preset with a flag that disagrees: the flag wins; an unknown preset is a
   const out = join(root, 'override');
   const r = rnnlab(['train', ...small, '--preset', 'strong', '--epochs', '1', '--pooling', 'max', '--max-len', '30', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
-  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  const config = readRunConfig(out);
   assert.equal(config.train.pooling, 'max');
   assert.equal(config.data.spec.prepare.maxLen, 30);
   assert.equal(config.train.bidirectional, true, 'the rest of the preset still applies');
@@ -68,7 +68,7 @@ test('--preset strong beside a step schedule: --step-size asks for one (the pres
   const out = join(root, 'step2');
   const r = rnnlab(['train', ...small, '--preset', 'strong', '--step-size', '2', '--epochs', '3', '--max-len', '12', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
-  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  const config = readRunConfig(out);
   assert.deepEqual(config.train.schedule, { kind: 'step', options: { stepSize: 2, gamma: 0.1 } });
   assert.equal(config.train.wordDropout, Number(TRAIN_PRESETS.strong.options.wordDropout), 'the rest of the preset applies');
   // the line that says what the preset filled names what it filled: not --schedule, nor the --epochs given
@@ -77,7 +77,7 @@ test('--preset strong beside a step schedule: --step-size asks for one (the pres
   assert.doesNotMatch(r.stdout, /^preset strong: .*(--schedule|--epochs)/m);
   const step = join(root, 'step-default');
   assert.equal(rnnlab(['train', ...small, '--preset', 'strong', '--schedule', 'step', '--epochs', '3', '--max-len', '12', '--out', step]).code, 0);
-  assert.equal(JSON.parse(readFileSync(join(step, 'config.json'), 'utf8')).train.schedule.kind, 'step');
+  assert.equal(readRunConfig(step).train.schedule.kind, 'step');
   // a --step-size the user typed beside another schedule is still the user's mistake, said in one line
   oneLineError(rnnlab(['train', ...small, '--preset', 'strong', '--schedule', 'cosine', '--step-size', '2', '--out', join(root, 'cos2')]),
     /--step-size only applies to --schedule step/);
@@ -87,7 +87,7 @@ test('--preset strong with --gamma: the default step schedule cutting by that fa
   const out = join(root, 'gamma');
   const r = rnnlab(['train', ...small, '--preset', 'strong', '--gamma', '0.5', '--epochs', '3', '--max-len', '12', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
-  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  const config = readRunConfig(out);
   assert.deepEqual(config.train.schedule, { kind: 'step', options: { stepSize: 1, gamma: 0.5 } });
   assert.equal(config.train.bidirectional, true, 'the rest of the preset applies');
   assert.doesNotMatch(r.stdout, /^preset strong: .*--schedule/m);
@@ -102,7 +102,7 @@ test('a small training set on the default recipe gets --preset small (said in on
   const auto = rnnlab(args);
   assert.equal(auto.code, 0, auto.stderr);
   assert.match(auto.stdout, said);
-  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  const config = readRunConfig(out);
   for (const [key, value] of Object.entries(TRAIN_PRESETS.small.options)) assert.deepEqual(recorded(config, key), value, key);
   assert.equal(config.train.hidden, 5, 'a flag given on the command line wins');
   // the same command again is the same run (not "a different run"); --resume takes the recorded settings as they are
@@ -114,5 +114,5 @@ test('a small training set on the default recipe gets --preset small (said in on
   const chosen = rnnlab(['train', ...small, '--max-len', '12', '--epochs', '1', '--out', join(root, 'not-auto')]);
   assert.equal(chosen.code, 0, chosen.stderr);
   assert.doesNotMatch(chosen.stdout, said, 'a user who chose the epochs has made the call');
-  assert.equal(JSON.parse(readFileSync(join(root, 'not-auto', 'config.json'), 'utf8')).train.bidirectional, false);
+  assert.equal(readRunConfig(join(root, 'not-auto')).train.bidirectional, false);
 });
